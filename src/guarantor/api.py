@@ -63,6 +63,39 @@ def solve_formulation(f: Formulation, options: SolveOptions) -> RawSolution:
                 relaxable=False,
             )
         )
+    if raw.status.has_solution and f.params.scenario.policy.funding_rule == "common_pool":
+        raw = _balance_pool(f, raw, options)
+    return raw
+
+
+def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
+    """Hold the optimum, then split the common pool to minimise the largest burden (% of GDP).
+
+    Done on a copy so the model used for duals keeps only the scenario's own rows.
+    """
+    from guarantor.constraints import add_burden_balance
+
+    original = f.model
+    optimum = evaluate(original.objective, raw.values)
+    f.model = original.copy()
+    f.model.add_row(
+        Row(
+            "hold_objective",
+            dict(original.objective),
+            -INF,
+            optimum + 1e-7 * max(1.0, abs(optimum)),
+            "lexicographic",
+            "Hold the optimum while splitting the common pool",
+            "",
+            relaxable=False,
+        )
+    )
+    add_burden_balance(f)
+    balanced = solve_linear(f.model, options)
+    f.model = original
+    if not balanced.status.has_solution:
+        return raw
+    raw.values = balanced.values[: len(original.columns)]
     return raw
 
 

@@ -124,6 +124,7 @@ def _amounts(ck: _Check) -> None:
 
 def _requirements(ck: _Check) -> None:
     p = ck.p
+    units = {c.id: c.unit for c in p.scenario.model.capabilities}
     for period in p.periods:
         tier = next(t for t in p.tiers if t.id == ck.d.tier[period.id])
         for k in p.capabilities:
@@ -132,7 +133,8 @@ def _requirements(ck: _Check) -> None:
             supplied += tier.provides.get(k, 0.0)
             if ck.d.us_command.get(period.id):
                 supplied += p.c2_provides.get(k, 0.0)
-            ck.at_least(f"requirement_{k}", supplied, need, k, f"{k} in {period.id}", "requirements", k)
+            unit = units.get(k, k)
+            ck.at_least(f"requirement_{k}", supplied, need, unit, f"{k} in {period.id}", "requirements", k)
 
 
 def _ground_rules(ck: _Check) -> None:
@@ -254,6 +256,17 @@ def _funding(ck: _Check) -> None:
                     )
         else:
             cost = period_cost(p, ck.d, period.id)
+            for c in p.contributors:
+                if c.is_us:
+                    due = own_cost(p, ck.d, c.id, period.id)
+                    if abs(paid[c.id] - due) > ck.tol * max(1.0, due) + 1e-6:
+                        ck._add(
+                            "us_pays_own_role",
+                            f"the US pays {paid[c.id]:,.6g} but its role costs {due:,.6g} USD m",
+                            abs(paid[c.id] - due),
+                            "USD m",
+                            ("policy", "funding_rule"),
+                        )
             total = sum(paid.values())
             if abs(total - cost) > ck.tol * max(1.0, cost) + 1e-6:
                 ck._add(
@@ -399,6 +412,21 @@ def _horizon(ck: _Check) -> None:
                     "max_ramp_up",
                 )
             previous = troops
+    n = horizon.min_tour_periods
+    for c in p.contributors:
+        troops = [ck.ground(c.id, q.id) for q in p.periods]
+        for t in range(len(troops)):
+            arrivals = troops[t] - (troops[t - 1] if t > 0 else 0.0)
+            for q in range(t + 1, min(t + n, len(troops))):
+                ck.at_least(
+                    "min_tour",
+                    troops[q],
+                    arrivals,
+                    "troops",
+                    f"{c.name} arrivals in {p.periods[t].id} still there in {p.periods[q].id}",
+                    "horizon",
+                    "min_tour_periods",
+                )
     for before, after in zip(p.periods, p.periods[1:], strict=False):
         step = ranks[ck.d.tier[after.id]] - ranks[ck.d.tier[before.id]]
         if horizon.tier_switching == "forbid" and step != 0:

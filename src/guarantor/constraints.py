@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guarantor.formulation import Formulation, period_suffix
+from guarantor.formulation import Formulation, period_suffix, us_direct_cost
 from guarantor.linear import INF, Expr, add_expr
 from guarantor.schema import Stance
 
@@ -227,9 +227,39 @@ def add_ramp_up_constraints(f: Formulation) -> None:
             previous = f.amount_expr(c.id, p.ground, period.id)
 
 
+def add_tour_constraints(f: Formulation) -> None:
+    """Minimum time in theatre: troops that arrive in a period stay for `min_tour_periods` periods.
+
+    For arrivals in period t (x_t - x_{t-1}), every later period q < t + N keeps x_q >= x_t - x_{t-1}.
+    """
+    p = f.params
+    horizon = p.scenario.horizon
+    if horizon is None or horizon.min_tour_periods <= 1:
+        return
+    n = horizon.min_tour_periods
+    for c in p.contributors:
+        for t, period in enumerate(p.periods):
+            arrivals = dict(f.amount_expr(c.id, p.ground, period.id))
+            if t > 0:
+                add_expr(arrivals, f.amount_expr(c.id, p.ground, p.periods[t - 1].id), -1.0)
+            for later in p.periods[t + 1 : t + n]:
+                coefs = add_expr(dict(f.amount_expr(c.id, p.ground, later.id)), arrivals, -1.0)
+                f.add_row(
+                    f"tour_{c.id}_{period.id}_{later.id}",
+                    coefs,
+                    0.0,
+                    INF,
+                    "min_tour",
+                    f"Tour: {c.name}'s arrivals in {period.id} stay through {later.id}",
+                    "troops",
+                    f.origin_of("horizon", "min_tour_periods"),
+                    scale=1000.0,
+                )
+
+
 def add_funding_constraints(f: Formulation) -> None:
     """Who pays: each its own costs, or a common pool whose shares the model chooses."""
-    from guarantor.formulation import contributor_cost, us_direct_cost
+    from guarantor.formulation import contributor_cost
 
     p = f.params
     rule = p.scenario.policy.funding_rule
@@ -266,6 +296,47 @@ def add_funding_constraints(f: Formulation) -> None:
                 f.origin_of("policy", "funding_rule"),
                 relaxable=False,
             )
+            for c in p.contributors:
+                if c.is_us:
+                    coefs = add_expr({f.fund[(c.id, period.id)]: 1.0}, us_direct_cost(f, period.id), -1.0)
+                    f.add_row(
+                        f"us_pays_own_role{s}",
+                        coefs,
+                        0.0,
+                        0.0,
+                        "funding",
+                        "The US pays for its own air support and command role",
+                        "USD m",
+                        f.origin_of("policy", "funding_rule"),
+                        relaxable=False,
+                    )
+
+
+def add_burden_balance(f: Formulation) -> None:
+    """Second stage for a common pool: spread the bill so the largest burden (share of GDP) is smallest.
+
+    Minimising cost leaves the split of a common pool arbitrary; this makes it meaningful
+    and reproducible without changing the cost (held by the caller).
+    """
+    p = f.params
+    worst = f.model.add_column("max_burden_pct_gdp", 0.0, INF)
+    for period in p.periods:
+        for c in p.contributors:
+            if c.is_us or c.gdp_usd_m <= 0:
+                continue
+            coefs = {f.fund[(c.id, period.id)]: 100.0 / (c.gdp_usd_m * period.years), worst: -1.0}
+            f.add_row(
+                f"burden_{c.id}{period_suffix(p, period.id)}",
+                coefs,
+                -INF,
+                0.0,
+                "burden",
+                f"{c.name}'s payment as a share of its GDP is at most the largest burden",
+                "% of GDP",
+                f.origin_of("policy", "funding_rule"),
+                relaxable=False,
+            )
+    f.model.objective = {worst: 1.0}
 
 
 def add_share_constraints(f: Formulation) -> None:
@@ -441,6 +512,7 @@ FAMILIES = (
     add_us_tier_constraints,
     add_ground_force_constraints,
     add_ramp_up_constraints,
+    add_tour_constraints,
     add_funding_constraints,
     add_share_constraints,
     add_budget_constraints,

@@ -62,6 +62,10 @@ class Formulation:
         relaxable: bool = True,
         scale: float = 1.0,
     ) -> None:
+        if self.params.multi_period:
+            period = next((q.id for q in self.params.periods if name.endswith(f"_{q.id}")), None)
+            if period is not None and period not in label:
+                label = f"{label} ({period})"
         self.model.add_row(
             Row(name, dict(coefs), lower, upper, family, label, unit, origin, relaxable, scale)
         )

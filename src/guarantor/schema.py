@@ -213,6 +213,9 @@ class Horizon(Strict):
         default=None, description="Max increase of a contributor's deployed troops per period."
     )
     total_budget_usd_m: float | None = Field(default=None, ge=0, description="Budget over horizon.")
+    min_tour_periods: int = Field(
+        default=1, ge=1, description="Troops that arrive stay at least this many periods in theatre."
+    )
 
 
 class PerContributorNumber(Strict):
