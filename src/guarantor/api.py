@@ -8,6 +8,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
 
 from guarantor.diagnosis import diagnose
 from guarantor.explain import constraint_reports, objective_unit, reduced_costs
@@ -149,6 +152,29 @@ def solve_scenario(loaded: LoadedScenario, options: SolveOptions | None = None) 
     del reduced
     result.notes.append(f"Objective in {objective_unit(f)}; costs in constant prices.")
     return result
+
+
+def load_data(data: dict[str, Any], name: str = "<data>") -> LoadedScenario:
+    """Validate a scenario given as a Python dict (model embedded under `model`), e.g. in a notebook.
+
+    Errors point at `<data>` instead of a file line.
+    """
+    from guarantor.checks import check_scenario
+    from guarantor.errors import InputError, Origin
+    from guarantor.loading import Resolved
+    from guarantor.schema import Scenario
+    from guarantor.validation import problems_from_validation
+    from guarantor.yamlio import _node_from_plain
+
+    resolved = Resolved(_node_from_plain(data, Origin(name)), (name,))
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as err:
+        raise InputError(problems_from_validation(err, resolved, Scenario)) from None
+    problems = check_scenario(scenario, resolved)
+    if problems:
+        raise InputError(problems)
+    return LoadedScenario(scenario, resolved, name)
 
 
 def solve_file(path: str | Path, overrides: list[str] | tuple[str, ...] = (), **options: object) -> Result:

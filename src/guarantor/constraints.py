@@ -524,3 +524,27 @@ FAMILIES = (
 def add_all_constraints(f: Formulation) -> None:
     for add in FAMILIES:
         add(f)
+
+
+FAMILY_NAMES = (
+    "requirement",
+    "us_tier",
+    "tier_switching",
+    "sustainment",
+    "policy_no_us_ground",
+    "stance",
+    "troop_cap",
+    "min_contingent",
+    "ramp_up",
+    "min_tour",
+    "funding",
+    "europe_troop_share",
+    "europe_cost_share",
+    "budget_cap",
+    "funding_cap",
+    "budget",
+    "fair_share",
+    "escalation",
+    "peak_cost",
+)
+"""Every row family `build` can emit; each has a golden LP file in tests/golden/."""

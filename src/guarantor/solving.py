@@ -132,10 +132,12 @@ def _status(stats: Any, options: SolveOptions) -> Status:
     code = stats.status
     S = pulp.LpSolveStatus
     if stats.has_solution:
-        if code == S.Optimal:
-            gap = stats.gap_rel
-            if options.gap and gap is not None and gap > 1e-9:
-                return Status.feasible
+        gap = stats.gap_rel
+        proven = gap is None or abs(gap) <= 1e-9
+        # CBC reports a gap stop (GapLimit) when it closes the gap completely: that is a proof too
+        if code == S.Optimal and (proven or not options.gap):
+            return Status.optimal
+        if code == S.GapLimit and proven:
             return Status.optimal
         return Status.feasible
     if code == S.Infeasible:
