@@ -14,3 +14,9 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 @pytest.fixture
 def mini_baseline() -> Path:
     return FIXTURES / "mini-baseline.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _run_from_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths in messages are relative to the working directory; tests run from the repo root."""
+    monkeypatch.chdir(ROOT)
