@@ -106,10 +106,26 @@ def explain_row(f: Formulation, r: ConstraintReport, activity: float, values: li
         what = "troop" if r.family == "europe_troop_share" else "cost"
         verb = "costs" if per_point > 0 else "saves"
         return f"{r.label}: each extra point of Europe's {what} share {verb} {money(per_point, unit)} a year."
-    if r.upper is not None and r.lower is None:
-        verb = "would save" if price < 0 else "would cost"
-        return f"{r.label}: each extra {singular(r.unit)} of headroom {verb} {money(price, unit)}."
-    return f"{r.label}: each extra {singular(r.unit)} required {verb} {money(price, unit)}."
+    amount = money(price, unit)
+    if r.upper is None or r.lower is not None:
+        return f"{r.label}: each extra {singular(r.unit)} required {verb} {amount}."
+    effect = "would save" if price < 0 else "would cost"
+    phrases = {
+        "sustainment": f"each extra troop in the pool {effect} {amount}",
+        "stance": f"each troop it were allowed to send {effect} {amount}",
+        "policy_no_us_ground": f"each US soldier allowed {effect} {amount}",
+        "troop_cap": f"each troop of extra cap {effect} {amount}",
+        "budget_cap": f"each extra USD million of headroom {effect} {amount}",
+        "funding_cap": f"each extra USD million of headroom {effect} {amount}",
+        "budget": f"each extra USD million of budget {effect} {amount}",
+        "escalation": f"each extra point of tolerated risk {effect} {amount}",
+        "ramp_up": f"each extra troop of build-up per period {effect} {amount}",
+    }
+    return (
+        f"{r.label}: "
+        + phrases.get(r.family, f"each extra {singular(r.unit)} of headroom {effect} {amount}")
+        + "."
+    )
 
 
 PRICED_FAMILIES = {
