@@ -182,6 +182,16 @@ def _ground_rules(ck: _Check) -> None:
                 ck.at_most(
                     "troop_cap", troops, cap, "troops", f"{c.name} troops in {period.id}", "contributors"
                 )
+            pledge = p.troop_min(c, period.id)
+            if pledge is not None:
+                ck.at_least(
+                    "troop_min",
+                    troops,
+                    pledge,
+                    "troops",
+                    f"{c.name} pledged troops in {period.id}",
+                    "contributors",
+                )
             if minimum > 0 and not c.is_us and 1e-6 < troops < minimum - 1e-6:
                 ck._add(
                     "min_contingent",

@@ -163,6 +163,19 @@ def add_ground_force_constraints(f: Formulation) -> None:
                     origin,
                     scale=max(cap, 1000.0),
                 )
+            pledge = p.troop_min(c, period.id)
+            if pledge is not None:
+                f.add_row(
+                    f"troop_min_{c.id}{s}",
+                    x,
+                    pledge,
+                    INF,
+                    "troop_min",
+                    f"Pledge: {c.name} deploys at least {_fmt(pledge)} troops",
+                    "troops",
+                    f.origin_of("contributors", rules[c.id], "troop_min"),
+                    scale=max(pledge, 1000.0),
+                )
             switch = f.deploy.get((c.id, period.id))
             if switch is not None:
                 minimum = policy.min_contingent.troops if policy.min_contingent else 0.0
@@ -534,6 +547,7 @@ FAMILY_NAMES = (
     "policy_no_us_ground",
     "stance",
     "troop_cap",
+    "troop_min",
     "min_contingent",
     "ramp_up",
     "min_tour",

@@ -95,6 +95,13 @@ class Params:
             caps.append(conditional)
         return min(caps) if caps else None
 
+    def troop_min(self, contributor: ContributorParams, period: str) -> float | None:
+        """A pledged contingent the scenario holds a contributor to."""
+        for rule in self.scenario.contributors:
+            if rule.id == contributor.id:
+                return period_value(rule.troop_min, period)
+        return None
+
     def funding_cap(self, contributor: ContributorParams, period: str) -> float | None:
         for rule in self.scenario.contributors:
             if rule.id == contributor.id:

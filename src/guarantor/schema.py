@@ -282,6 +282,9 @@ class ContributorRule(Strict):
     id: Identifier
     stance: Stance | None = Field(default=None, description="Override the model's stance.")
     troop_cap: PerPeriod | None = Field(default=None, description="Max deployed troops.")
+    troop_min: PerPeriod | None = Field(
+        default=None, description="Pledged contingent: deploy at least this many troops."
+    )
     funding_cap_usd_m: PerPeriod | None = Field(default=None, description="Max funding a year.")
     exclude: bool = Field(default=False, description="Leave this contributor out entirely.")
     label: str | None = None
