@@ -25,7 +25,7 @@ from guarantor.solving import RawSolution, SolveOptions, Status, fixed_integer_l
 def options_for(loaded: LoadedScenario, **overrides: object) -> SolveOptions:
     """Scenario solver options, overridden by explicit (command-line) values that are not None."""
     base = loaded.scenario.solver
-    values = {"solver": base.name, "time_limit": base.time_limit, "gap": base.gap}
+    values: dict[str, object] = {"solver": base.name, "time_limit": base.time_limit, "gap": base.gap}
     values.update({k: v for k, v in overrides.items() if v is not None})
     return SolveOptions(**values)  # type: ignore[arg-type]
 

@@ -424,13 +424,13 @@ def _horizon(ck: _Check) -> None:
             previous = troops
     n = horizon.min_tour_periods
     for c in p.contributors:
-        troops = [ck.ground(c.id, q.id) for q in p.periods]
-        for t in range(len(troops)):
-            arrivals = troops[t] - (troops[t - 1] if t > 0 else 0.0)
-            for q in range(t + 1, min(t + n, len(troops))):
+        series = [ck.ground(c.id, q.id) for q in p.periods]
+        for t in range(len(series)):
+            arrivals = series[t] - (series[t - 1] if t > 0 else 0.0)
+            for q in range(t + 1, min(t + n, len(series))):
                 ck.at_least(
                     "min_tour",
-                    troops[q],
+                    series[q],
                     arrivals,
                     "troops",
                     f"{c.name} arrivals in {p.periods[t].id} still there in {p.periods[q].id}",

@@ -446,22 +446,24 @@ def add_budget_constraints(f: Formulation) -> None:
                 f.origin_of("policy", "total_budget_usd_m"),
                 scale=max(limit, 1.0),
             )
-    budgets = [("objective", "budget_usd_m", p.scenario.objective.budget_usd_m)]
+    budgets: list[tuple[str, str, float | None]] = [
+        ("objective", "budget_usd_m", p.scenario.objective.budget_usd_m)
+    ]
     if p.scenario.horizon is not None:
         budgets.append(("horizon", "total_budget_usd_m", p.scenario.horizon.total_budget_usd_m))
-    for section, key, limit in budgets:
-        if limit is None:
+    for section, key, total in budgets:
+        if total is None:
             continue
         f.add_row(
             f"budget_{section}",
             f.metrics["undiscounted_cost"],
             -INF,
-            limit,
+            total,
             "budget",
-            f"Budget: total cost at most {_fmt(limit)} USD m",
+            f"Budget: total cost at most {_fmt(total)} USD m",
             "USD m",
             f.origin_of(section, key),
-            scale=max(limit, 1.0),
+            scale=max(total, 1.0),
         )
 
 

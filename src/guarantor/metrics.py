@@ -20,10 +20,10 @@ def decisions_from_values(f: Formulation, values: list[float]) -> Decisions:
         d.amounts[(c, k, period)] = _clean(values[j] * p.unit_size[k])
     for key, j in f.fund.items():
         d.funding[key] = _clean(values[j])
-    for period in p.periods:
-        chosen = max(p.tiers, key=lambda t: values[f.tier[(t.id, period.id)]])
-        d.tier[period.id] = chosen.id
-        d.us_command[period.id] = values[f.c2[period.id]] > 0.5
+    for step in p.periods:
+        chosen = max(p.tiers, key=lambda t: values[f.tier[(t.id, step.id)]])
+        d.tier[step.id] = chosen.id
+        d.us_command[step.id] = values[f.c2[step.id]] > 0.5
     return d
 
 

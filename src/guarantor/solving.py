@@ -98,7 +98,7 @@ def to_pulp(model: LinearModel, name: str = "guarantor") -> tuple[pulp.LpProblem
             c.name,
             lowBound=None if c.lower == -INF else c.lower,
             upBound=None if c.upper == INF else c.upper,
-            cat=pulp.LpInteger if c.integer else pulp.LpContinuous,
+            cat="Integer" if c.integer else "Continuous",
         )
         for c in model.columns
     ]
