@@ -19,6 +19,13 @@ def safe_name(name: str) -> str:
     return cleaned[:100] or "scenario"
 
 
+def _umask() -> int:
+    """The process umask (temporary files are created 0600; finished ones get normal permissions)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_text(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, then rename over the target."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -26,6 +33,7 @@ def write_text(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -45,6 +53,7 @@ def report_folder(parent: Path, name: str) -> Iterator[Path]:
     parent.mkdir(parents=True, exist_ok=True)
     target = parent / safe_name(name)
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.staging-"))
+    os.chmod(staging, 0o777 & ~_umask())
     try:
         yield staging
     except BaseException:

@@ -1,4 +1,10 @@
-"""JSON Schemas for editors: model files and scenario files (partial layers allowed)."""
+"""JSON Schemas for editors: model files and scenario files (partial layers allowed).
+
+The shipped YAML files start with ``# yaml-language-server: $schema=../schema/…``, so
+editors with a YAML language server autocomplete keys, show the field descriptions and
+flag unknown keys as you type. `guarantor schema --out schema/` regenerates the files;
+a test fails when the copies in `schema/` drift from the code.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +16,29 @@ from typing import Any
 from guarantor.atomic import write_text
 from guarantor.schema import Model, Scenario
 
+MODEL_FILE = "model.schema.json"
+SCENARIO_FILE = "scenario.schema.json"
+
 
 def model_schema() -> dict[str, Any]:
+    """Schema of a base-model file: complete, every required key required."""
     schema = Model.model_json_schema(by_alias=True)
     schema["title"] = "Guarantor base model"
     return schema
 
 
-def _drop_required(node: Any) -> None:
-    """A scenario file may inherit anything through `extends:`, so nothing is required at the top."""
+def _relax_required(node: Any) -> None:
+    """A scenario file is a *layer*: it may inherit any key through `extends:` and set only a
+    `label`, so nothing is required except the `id` that names a list item to merge into."""
     if isinstance(node, dict):
-        node.pop("required", None)
+        required = node.pop("required", None)
+        if isinstance(required, list) and "id" in required:
+            node["required"] = ["id"]
         for value in node.values():
-            _drop_required(value)
+            _relax_required(value)
     elif isinstance(node, list):
         for value in node:
-            _drop_required(value)
+            _relax_required(value)
 
 
 def scenario_file_schema() -> dict[str, Any]:
@@ -33,22 +46,38 @@ def scenario_file_schema() -> dict[str, Any]:
     schema = copy.deepcopy(Scenario.model_json_schema(by_alias=True))
     schema["title"] = "Guarantor scenario"
     props = schema["properties"]
-    props["model"] = {"type": "string", "description": "Path of the base model file, relative to this file."}
-    props["extends"] = {"type": "string", "description": "Path of a scenario this one builds on."}
-    props["model_overrides"] = {
-        "type": "object",
-        "description": "Partial model data deep-merged into the model.",
+    props["model"] = {
+        "type": "string",
+        "description": "Path of the base model file, relative to this file "
+        "(e.g. ../models/coalition-2025.yaml).",
     }
-    schema.pop("required", None)
-    defs = schema.get("$defs", {})
-    for name in ("Policy", "Objective", "UsAirSupport", "SolverOptions", "Horizon"):
-        if name in defs:
-            _drop_required(defs[name])
+    props["extends"] = {
+        "type": "string",
+        "description": "Path of a scenario this one builds on; its keys are deep-merged under this file's.",
+    }
+    props["model_overrides"] = {
+        "$ref": "#/$defs/Model",
+        "description": "Partial model data deep-merged into the base model "
+        "(lists of items with an `id` merge by id; `null` removes a key).",
+    }
+    _relax_required(schema)
     return schema
 
 
+def schema_texts() -> dict[str, str]:
+    """File name -> JSON text, exactly as `write_schemas` writes it (the up-to-date test compares)."""
+    return {
+        MODEL_FILE: json.dumps(model_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        SCENARIO_FILE: json.dumps(scenario_file_schema(), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n",
+    }
+
+
 def write_schemas(folder: Path) -> list[Path]:
-    paths = [folder / "model.schema.json", folder / "scenario.schema.json"]
-    for path, schema in zip(paths, (model_schema(), scenario_file_schema()), strict=True):
-        write_text(path, json.dumps(schema, indent=2, sort_keys=True) + "\n")
+    """Write model.schema.json and scenario.schema.json into `folder` (created if needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in schema_texts().items():
+        write_text(folder / name, text)
+        paths.append(folder / name)
     return paths

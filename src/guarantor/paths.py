@@ -53,7 +53,10 @@ def _child(node: Any, part: str) -> Any:
 
 
 def with_values(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `data` with values set at the given paths (only the touched branches are copied)."""
+    """A copy of `data` with values set at the given paths (only the touched branches are copied).
+
+    Raises KeyError naming the first part of a path that does not exist.
+    """
     result = copy.copy(data)
     for path, value in values.items():
         parts = path.split(".")
@@ -67,11 +70,13 @@ def with_values(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
                 child = copy.copy(node[part])
                 node[part] = child
             else:
+                if not isinstance(node, list):
+                    raise KeyError(part)  # the path goes below a single value
                 index = next(
                     (j for j, item in enumerate(node) if isinstance(item, dict) and item.get("id") == part),
                     int(part) if part.isdigit() else -1,
                 )
-                if index < 0:
+                if not 0 <= index < len(node):
                     raise KeyError(part)
                 if last:
                     node[index] = value

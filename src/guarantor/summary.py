@@ -12,10 +12,21 @@ from guarantor.loading import LoadedScenario
 from guarantor.params import build_params
 from guarantor.results import Result
 
+SHOWN = 10
+"""Binding constraints listed in the terminal; the report lists them all."""
+
+
+def binding_lines(result: Result) -> list[str]:
+    """Plain-language binding constraints: priced ones first, by the size of their price."""
+    binding = [c for c in result.binding if c.family not in DEFINITIONAL and c.explanation]
+    binding.sort(key=lambda c: (-abs(c.shadow_price or 0.0), c.name))
+    return list(dict.fromkeys(c.explanation for c in binding))
+
 
 def print_summary(
     result: Result, loaded: LoadedScenario, folder: Path, console: Console | None = None
 ) -> None:
+    """Who deploys and pays, the US tier, shares against thresholds, and what binds."""
     console = console or Console()
     console.print(f"[bold]{result.scenario}[/bold]: {result.question}")
     console.print(f"status: [bold]{result.status}[/bold]")
@@ -68,9 +79,11 @@ def print_summary(
     )
     shares.add_row("United States, costs", f"{m.us_cost_share:.1%}", "-")
     console.print(shares)
-    lines = [c.explanation for c in result.binding if c.family not in DEFINITIONAL and c.explanation]
+    lines = binding_lines(result)
     if lines:
-        console.print("[bold]Binding constraints[/bold]")
-        for line in lines[:12]:
+        console.print("[bold]Binding constraints[/bold] (largest shadow price first)")
+        for line in lines[:SHOWN]:
             console.print(f"  - {line}")
+        if len(lines) > SHOWN:
+            console.print(f"  ... and {len(lines) - SHOWN} more in report.md")
     console.print(f"report: {folder}")

@@ -88,7 +88,16 @@ def funding(result: Result, params: Params) -> pd.DataFrame:
                 "relative_deviation": shared / fair - 1 if shared is not None and fair else None,
             }
         )
-    return pd.DataFrame(rows).astype({c: "float64" for c in list(rows[0])[4:]}).round(6)
+    fractions = [
+        "share",
+        "share_of_gdp",
+        "gdp_fair_share",
+        "shared_bill_share",
+        "deviation",
+        "relative_deviation",
+    ]
+    table = pd.DataFrame(rows).astype({c: "float64" for c in ["amount_usd", *fractions]})
+    return table.round({c: 8 for c in fractions})
 
 
 def shares(result: Result, params: Params) -> pd.DataFrame:
@@ -106,9 +115,7 @@ def shares(result: Result, params: Params) -> pd.DataFrame:
         "troops": [m.europe_troop_share, m.other_troop_share, round(us_troops, 6), troop_min],
         "costs": [m.europe_cost_share, m.other_cost_share, m.us_cost_share, cost_min],
     }
-    return pd.DataFrame.from_dict(data, orient="index", columns=[*BLOCS, "europe_minimum"]).astype(
-        "float64"
-    )
+    return pd.DataFrame.from_dict(data, orient="index", columns=[*BLOCS, "europe_minimum"]).astype("float64")
 
 
 def coverage(result: Result, params: Params, period: str | None = None) -> pd.DataFrame:
@@ -139,16 +146,17 @@ def coverage(result: Result, params: Params, period: str | None = None) -> pd.Da
                 "us_command": command,
             }
         )
-    table = pd.DataFrame(rows).set_index("capability")
+    columns = ["capability", "label", "unit", "requirement", *BLOCS, "us_tier", "us_command"]
+    table = pd.DataFrame(rows, columns=columns).set_index("capability")
     table["provided"] = table[[*BLOCS, "us_tier", "us_command"]].sum(axis=1)
     return table
 
 
 def tiers(result: Result, params: Params) -> pd.DataFrame:
-    """The US air-support ladder: cost and risk of each tier, whether allowed and chosen."""
+    """The US air-support ladder: each tier's cost and risk, whether allowed, chosen, and when."""
     import pandas as pd
 
-    chosen = set(result.decisions.tier.values()) if result.decisions else set()
+    chosen = result.decisions.tier if result.decisions else {}
     allowed = set().union(*(params.allowed_tiers(p) for p in result.periods))
     rows = [
         {
@@ -157,7 +165,8 @@ def tiers(result: Result, params: Params) -> pd.DataFrame:
             "annual_cost_usd_m": t.cost_usd_m,
             "escalation_risk": t.risk,
             "allowed": t.id in allowed,
-            "chosen": t.id in chosen,
+            "chosen": t.id in chosen.values(),
+            "chosen_in": ", ".join(p for p in result.periods if chosen.get(p) == t.id),
         }
         for t in params.tiers
     ]
@@ -181,12 +190,27 @@ def binding_constraints(result: Result) -> pd.DataFrame:
         for c in result.binding
         if c.family not in DEFINITIONAL
     ]
-    table = pd.DataFrame(rows, columns=["name", "label", "family", "shadow_price", "unit", "origin"])
-    if rows:
-        table["explanation"] = [r["explanation"] for r in rows]
-        order = table["shadow_price"].abs().fillna(0.0)
-        table = table.assign(_order=-order).sort_values(["_order", "name"], kind="stable")
-        table = table.drop(columns="_order").reset_index(drop=True)
-    else:
-        table["explanation"] = []
-    return table
+    columns = ["name", "label", "family", "shadow_price", "unit", "origin", "explanation"]
+    table = pd.DataFrame(rows, columns=columns).astype({"shadow_price": "float64"})
+    order = -table["shadow_price"].abs().fillna(0.0)
+    return (
+        table.assign(_order=order)
+        .sort_values(["_order", "name"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def solve_tables(result: Result, params: Params) -> dict[str, pd.DataFrame]:
+    """Every table a solve report shows; coverage per shown period (first and last)."""
+    shown = result.periods if len(result.periods) == 1 else [result.periods[0], result.periods[-1]]
+    labels = {p.id: p.label or p.id for p in params.periods}
+    return {
+        "allocations": allocations(result, params),
+        "deployments": deployments(result, params),
+        "funding": funding(result, params),
+        "shares": shares(result, params),
+        **{f"coverage:{labels.get(p, p)}": coverage(result, params, p) for p in shown},
+        "tiers": tiers(result, params),
+        "binding": binding_constraints(result),
+    }

@@ -2,11 +2,14 @@
 
 Values are read into an annotated tree (`Node`) so that merges, `--set`
 overrides and validation errors can all point at a file, line and column.
+Nothing in here may raise anything but `InputError` for bad input: a typo in
+a scenario must never end in a traceback.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,12 @@ import yaml
 from guarantor.errors import InputError, Origin, Problem
 
 Key = str | int
+
+MAX_VALUES = 200_000
+"""Cap on values after alias expansion, so a 'billion laughs' file cannot exhaust memory."""
+
+MAX_SHOWN = 60
+"""Longest input echoed back in a message; longer values are cut with an ellipsis."""
 
 
 @dataclass
@@ -38,120 +47,349 @@ def suggest(word: str, choices: list[str] | set[str]) -> str:
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
+def shown(value: Any) -> str:
+    """`repr` of a user's value, shortened so one bad value cannot flood the terminal."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
 def relative_name(path: Path) -> str:
     """Paths in messages and reports relative to the working directory when possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)
+
+
+def is_file(path: Path) -> bool:
+    """`Path.is_file` that answers False for names the OS rejects (too long, NUL bytes)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 class _Reader(yaml.SafeLoader):
     """SafeLoader that only composes nodes; construction is done by `_to_node`."""
 
 
-def _to_node(node: yaml.Node, file: str, problems: list[Problem], path: tuple[Key, ...]) -> Node:
-    origin = Origin(file, node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+class _Builder:
+    """Turns composed YAML nodes into `Node`s, collecting problems instead of stopping."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.active: set[int] = set()
+        self.loader = _Reader("")
+
+    def origin(self, node: yaml.Node) -> Origin:
+        return Origin(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: tuple[Key, ...]) -> Node:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise InputError(
+                [
+                    Problem(
+                        self.origin(node),
+                        display_path(path),
+                        f"file expands to more than {MAX_VALUES:,} values (YAML aliases?); "
+                        "write the data out instead of repeating aliases",
+                    )
+                ]
+            )
+        if id(node) in self.active:
+            raise InputError(
+                [Problem(self.origin(node), display_path(path), "a YAML alias refers to itself; remove it")]
+            )
+        if isinstance(node, yaml.MappingNode):
+            self.active.add(id(node))
+            try:
+                return self._mapping(node, path)
+            finally:
+                self.active.discard(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            self.active.add(id(node))
+            try:
+                items = [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            finally:
+                self.active.discard(id(node))
+            return Node(items, self.origin(node))
+        return Node(self._scalar(node, path), self.origin(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple[Key, ...]) -> Node:
         result: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key_origin = Origin(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            key_origin = self.origin(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(key_origin, display_path(path), "keys must be plain names"))
-                continue
-            key = str(_Reader.construct_scalar(_Reader(""), key_node))
-            if key == "<<":
-                problems.append(
+                kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
+                self.problems.append(
                     Problem(
-                        key_origin, display_path(path), "YAML merge keys are not supported; use `extends:`"
+                        key_origin,
+                        display_path(path),
+                        f"keys must be plain names, found a {kind} used as a key "
+                        "(a stray `?`, `[` or `{` at the start of the line?)",
                     )
                 )
                 continue
+            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+                self.problems.append(
+                    Problem(
+                        key_origin,
+                        display_path(path),
+                        "YAML merge keys (`<<:`) are not supported; use `extends:` to build on another file",
+                    )
+                )
+                continue
+            key = str(self._scalar(key_node, path))
             if key in result:
-                problems.append(
+                self.problems.append(
                     Problem(
                         key_origin,
                         display_path((*path, key)),
-                        f"duplicate key (first set on line {result[key].origin.line})",
+                        f"duplicate key {key!r} (first set on line {result[key].origin.line}); "
+                        "keep only one of them",
                     )
                 )
                 continue
-            child = _to_node(value_node, file, problems, (*path, key))
+            child = self.build(value_node, (*path, key))
             result[key] = Node(child.value, key_origin)
-        return Node(result, origin)
-    if isinstance(node, yaml.SequenceNode):
-        items = [_to_node(item, file, problems, (*path, i)) for i, item in enumerate(node.value)]
-        return Node(items, origin)
-    loader = _Reader("")
-    return Node(loader.construct_object(node, deep=True), origin)
+        return Node(result, self.origin(node))
+
+    def _scalar(self, node: yaml.Node, path: tuple[Key, ...]) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as err:
+            what = err.problem or "unsupported value"
+            if "could not determine a constructor" in what:
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+                what = (
+                    f"unsupported YAML tag {tag!r}; remove the tag (values are plain text, numbers or lists)"
+                )
+            self.problems.append(Problem(self.origin(node), display_path(path), what))
+        except (ValueError, TypeError, OverflowError) as err:
+            self.problems.append(
+                Problem(
+                    self.origin(node),
+                    display_path(path),
+                    f"value does not match its YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')!r} "
+                    f"({err}); remove the tag",
+                )
+            )
+        return None
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    before = text[:index]
+    line = before.count("\n") + 1
+    return line, index - (before.rfind("\n") + 1) + 1
+
+
+_SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
+    (
+        "mapping values are not allowed here",
+        "a `key:` appears where a value was expected: is this line indented deeper than the key "
+        "above it, or does a value contain ': ' (then put the value in quotes)?",
+    ),
+    (
+        "found character '\\t' that cannot start any token",
+        "tab character: YAML indentation must use spaces, not tabs",
+    ),
+    (
+        "could not find expected ':'",
+        "expected `key: value` on this line (missing ':' after the key, or text that should be "
+        "indented under the key above?)",
+    ),
+    (
+        "expected <block end>",
+        "this line is not aligned with the block it belongs to: indent keys of one mapping (and "
+        "the `-` of one list) by the same number of spaces",
+    ),
+    (
+        "did not find expected key",
+        "this line is not aligned with the block it belongs to: indent keys of one mapping (and "
+        "the `-` of one list) by the same number of spaces",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "list items must all start with `-` at the same indentation",
+    ),
+    ("found unexpected end of stream", "a quote is opened but never closed"),
+    ("expected ',' or ']'", "a `[` list is opened but never closed with `]`"),
+    ("expected ',' or '}'", "a `{` mapping is opened but never closed with `}`"),
+    ("found undefined alias", "an alias `*name` refers to no anchor `&name` defined before it"),
+    ("that cannot start any token", "put values that start with this character in quotes"),
+    ("found unknown escape character", "in double quotes a backslash starts an escape; use single quotes"),
+)
+
+_POINT_AT_START = ("could not find expected ':'", "found unexpected end of stream", "expected ',' or")
+"""Errors PyYAML detects late (end of file, next line): point at where the construct began."""
+
+
+def _syntax_problem(err: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
+    problem = err.problem or "invalid YAML"
+    mark = err.problem_mark or err.context_mark
+    if err.context_mark is not None and any(p in problem for p in _POINT_AT_START):
+        mark = err.context_mark
+    origin = Origin(name, mark.line + 1, mark.column + 1) if mark else Origin(name, 1, 1)
+    if mark is not None and "mapping values are not allowed" in problem:
+        # PyYAML points at the ':'; the fix (indentation) is at the start of the line
+        lines = text.splitlines()
+        if mark.line < len(lines):
+            line = lines[mark.line]
+            origin = Origin(name, mark.line + 1, len(line) - len(line.lstrip()) + 1)
+    hint = next((hint for pattern, hint in _SYNTAX_HINTS if pattern in problem), None)
+    if hint is None:
+        hint = "check the indentation (spaces, keys of one block aligned) and quote unusual values"
+    return Problem(origin, "", f"YAML syntax error: {hint} [{problem}]")
+
+
+def _read_text(path: Path, name: str) -> str:
+    try:
+        if not path.exists():
+            raise InputError([Problem(Origin(name), "", "file not found")])
+        if path.is_dir():
+            raise InputError([Problem(Origin(name), "", "is a folder, expected a YAML file")])
+        data = path.read_bytes()
+    except (OSError, ValueError) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise InputError([Problem(Origin(name), "", f"cannot read the file: {reason}")]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise InputError(
+            [
+                Problem(
+                    Origin(name, line, column),
+                    "",
+                    "not a text file: expected UTF-8 YAML, found a byte that is not UTF-8 "
+                    "(binary file, or saved in another encoding?)",
+                )
+            ]
+        ) from None
 
 
 def read_yaml(path: Path) -> Node:
     """Read one YAML file safely into an annotated tree; every problem raises `InputError`."""
     name = relative_name(path)
-    if not path.exists():
-        raise InputError([Problem(Origin(name), "", "file not found")])
-    if path.is_dir():
-        raise InputError([Problem(Origin(name), "", "is a folder, expected a YAML file")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError([Problem(Origin(name), "", "not a text file (expected UTF-8 YAML)")]) from None
+    text = _read_text(path, name)
     try:
         documents = list(yaml.compose_all(text, Loader=_Reader))
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        origin = Origin(name, mark.line + 1, mark.column + 1) if mark else Origin(name)
-        what = err.problem or "invalid YAML"
-        hint = " (check the indentation: use spaces, and align keys of the same block)"
-        raise InputError([Problem(origin, "", f"YAML syntax error: {what}{hint}")]) from None
+        raise InputError([_syntax_problem(err, name, text)]) from None
+    except yaml.reader.ReaderError as err:
+        line, column = _position(text, err.position)
+        raise InputError(
+            [
+                Problem(
+                    Origin(name, line, column),
+                    "",
+                    f"control character #x{err.character:04x} is not allowed in YAML; delete it",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as err:
-        raise InputError([Problem(Origin(name), "", f"not valid YAML: {err}")]) from None
+        raise InputError([Problem(Origin(name, 1, 1), "", f"not valid YAML: {err}")]) from None
+    except RecursionError:
+        raise InputError(
+            [Problem(Origin(name, 1, 1), "", "YAML is nested too deeply to read; flatten the brackets")]
+        ) from None
     documents = [d for d in documents if d is not None]
     if not documents:
-        raise InputError([Problem(Origin(name, 1, 1), "", "file is empty: expected a YAML mapping")])
+        raise InputError(
+            [Problem(Origin(name, 1, 1), "", "file is empty: expected a YAML mapping such as `name: ...`")]
+        )
     if len(documents) > 1:
-        raise InputError([Problem(Origin(name, 1, 1), "", "expected one YAML document, found several")])
-    problems: list[Problem] = []
+        second = documents[1].start_mark
+        raise InputError(
+            [
+                Problem(
+                    Origin(name, second.line + 1, second.column + 1),
+                    "",
+                    "expected one YAML document, found a second one; remove the `---` separator",
+                )
+            ]
+        )
+    builder = _Builder(name)
     try:
-        root = _to_node(documents[0], name, problems, ())
-    except yaml.constructor.ConstructorError as err:
-        mark = err.problem_mark
-        origin = Origin(name, mark.line + 1, mark.column + 1) if mark else Origin(name)
-        raise InputError([Problem(origin, "", f"unsupported YAML value: {err.problem}")]) from None
-    if problems:
-        raise InputError(problems)
+        root = builder.build(documents[0], ())
+    except RecursionError:
+        raise InputError(
+            [Problem(Origin(name, 1, 1), "", "YAML is nested too deeply to read; flatten the brackets")]
+        ) from None
+    if builder.problems:
+        raise InputError(builder.problems)
     if not isinstance(root.value, dict):
-        kind = type(root.value).__name__
-        raise InputError([Problem(root.origin, "", f"expected a mapping of keys at the top, found {kind}")])
+        raise InputError(
+            [
+                Problem(
+                    root.origin,
+                    "",
+                    f"expected a mapping of `key: value` lines at the top, found {describe(root.value)}",
+                )
+            ]
+        )
     return root
 
 
+def describe(value: Any) -> str:
+    """Say what kind of value the user wrote, for 'expected X, found Y' messages."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{value!r}".lower()
+    if isinstance(value, str):
+        return f"text {shown(value)}"
+    return shown(value)
+
+
+def _hashable_id(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
+
+
 def is_named_list(value: Any) -> bool:
-    """Lists whose items are mappings with an `id` merge by id."""
+    """Lists whose items are mappings with a plain `id` merge by id."""
     return (
         isinstance(value, list)
         and bool(value)
-        and all(isinstance(item.value, dict) and "id" in item.value for item in value)
+        and all(
+            isinstance(item.value, dict) and "id" in item.value and _hashable_id(item.value["id"].value)
+            for item in value
+        )
     )
 
 
 def item_id(item: Node) -> Any:
+    """The `id` of a named-list item."""
     return item.value["id"].value
 
 
-def merge(base: Node, override: Node) -> Node:
+def _named(item: Node) -> bool:
+    return isinstance(item.value, dict) and "id" in item.value and _hashable_id(item_id(item))
+
+
+def merge(base: Node, override: Node, keep_nulls: bool = False) -> Node:
     """Deep-merge `override` onto `base` (mappings by key, named lists by id, else replace).
 
     A `null` value in the override removes the key, so a scenario can drop a rule it inherited.
+    With `keep_nulls` the `null` is kept instead, so that it can still remove the key when this
+    merged layer is itself merged onto something else (``model_overrides`` of a scenario chain).
     """
     if isinstance(base.value, dict) and isinstance(override.value, dict):
         merged = dict(base.value)
         for key, child in override.value.items():
-            if child.value is None:
+            if child.value is None and not keep_nulls:
                 merged.pop(key, None)
-            elif key in merged:
-                merged[key] = merge(merged[key], child)
+            elif key in merged and child.value is not None:
+                merged[key] = merge(merged[key], child, keep_nulls)
             else:
                 merged[key] = child
         return Node(merged, override.origin, [*base.layers, base.origin])
@@ -161,7 +399,7 @@ def merge(base: Node, override: Node) -> Node:
         for child in override.value:
             key = item_id(child)
             if key in index:
-                items[index[key]] = merge(items[index[key]], child)
+                items[index[key]] = merge(items[index[key]], child, keep_nulls)
             else:
                 index[key] = len(items)
                 items.append(child)
@@ -197,25 +435,41 @@ def named_path(root: Node, path: tuple[Key, ...]) -> tuple[Key, ...]:
     for part in path:
         if node is not None and isinstance(node.value, list) and isinstance(part, int):
             items = node.value
-            if 0 <= part < len(items) and isinstance(items[part].value, dict) and "id" in items[part].value:
-                result.append(str(item_id(items[part])))
-            else:
-                result.append(part)
-            node = items[part] if 0 <= part < len(items) else None
+            inside = 0 <= part < len(items)
+            result.append(str(item_id(items[part])) if inside and _named(items[part]) else part)
+            node = items[part] if inside else None
         else:
             result.append(part)
             node = node.value.get(part) if node is not None and isinstance(node.value, dict) else None
     return tuple(result)
 
 
-def set_path(root: Node, dotted: str, raw_value: str, origin: Origin) -> None:
-    """Apply one `--set key.path=value` override; named list items are addressed by id."""
-    parts = dotted.split(".")
+AddItem = Callable[[tuple[str, ...]], bool]
+"""Tells `set_path` whether a new named item may be added to the list at a path."""
+
+
+def set_path(
+    root: Node, dotted: str, raw_value: str, origin: Origin, can_add_item: AddItem | None = None
+) -> None:
+    """Apply one `--set key.path=value` override; named list items are addressed by id.
+
+    The value is read as YAML (`5`, `true`, `[a, b]`, `{value: 1, source: X}`); `null` removes
+    the key, as in a scenario layer. A missing key is created, so a misspelled one is caught by
+    validation with a 'did you mean'. A missing list item is added only where `can_add_item`
+    allows it (scenario rules such as `contributors.germany.troop_cap`), never to model data.
+    """
+    parts = [p.strip() for p in dotted.split(".")]
     if not dotted or any(not p for p in parts):
-        raise InputError([Problem(origin, dotted, "expected --set key.path=value")])
+        raise InputError(
+            [
+                Problem(
+                    origin, dotted, "expected --set key.path=value, e.g. --set policy.budget_cap.fraction=0.1"
+                )
+            ]
+        )
     try:
         value = yaml.safe_load(raw_value) if raw_value.strip() else ""
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         value = raw_value
     node = root
     walked: list[str] = []
@@ -223,45 +477,81 @@ def set_path(root: Node, dotted: str, raw_value: str, origin: Origin) -> None:
         last = i == len(parts) - 1
         if isinstance(node.value, dict):
             if last:
-                node.value[part] = _node_from_plain(value, origin)
+                if value is None:
+                    node.value.pop(part, None)
+                else:
+                    node.value[part] = _node_from_plain(value, origin)
                 return
-            if part not in node.value:
-                node.value[part] = Node({}, origin)
+            if part not in node.value or node.value[part].value is None:
+                here = (*walked, part)
+                is_list = can_add_item is not None and can_add_item(here)
+                node.value[part] = Node([] if is_list else {}, origin)
             node = node.value[part]
         elif isinstance(node.value, list):
-            ids = [
-                str(item_id(item))
-                for item in node.value
-                if isinstance(item.value, dict) and "id" in item.value
-            ]
-            match = [
-                item
-                for item in node.value
-                if isinstance(item.value, dict)
-                and str(item.value.get("id", Node(None, origin)).value) == part
-            ]
-            if match:
-                node = match[0]
-            elif part.isdigit() and int(part) < len(node.value):
-                node = node.value[int(part)]
-            else:
-                where = ".".join(walked)
-                raise InputError(
-                    [Problem(origin, dotted, f"no item {part!r} in {where}{suggest(part, ids)}")]
-                )
+            node = _list_item(node, part, walked, dotted, origin, can_add_item)
             if last:
                 raise InputError(
-                    [Problem(origin, dotted, "cannot replace a whole list item; set one of its keys")]
+                    [
+                        Problem(
+                            origin,
+                            dotted,
+                            f"cannot replace a whole list item; set one of its keys, "
+                            f"e.g. --set {dotted}.<key>=value",
+                        )
+                    ]
                 )
         else:
             where = ".".join(walked)
-            raise InputError([Problem(origin, dotted, f"{where} is a single value, it has no key {part!r}")])
+            raise InputError(
+                [
+                    Problem(
+                        origin,
+                        dotted,
+                        f"{where} is a single value ({describe(node.value)}), it has no key {part!r}",
+                    )
+                ]
+            )
         walked.append(part)
 
 
+def _list_item(
+    node: Node, part: str, walked: list[str], dotted: str, origin: Origin, can_add_item: AddItem | None
+) -> Node:
+    """The item of a list addressed by `--set`: by id, by position, or a new named item."""
+    items: list[Node] = node.value
+    for item in items:
+        if _named(item) and str(item_id(item)) == part:
+            return item
+    if part.isdigit() and int(part) < len(items):
+        return items[int(part)]
+    if can_add_item is not None and can_add_item(tuple(walked)):
+        new = Node({"id": Node(part, origin)}, origin)
+        items.append(new)
+        return new
+    ids = [str(item_id(item)) for item in items if _named(item)]
+    where = ".".join(walked)
+    known = f"; known: {', '.join(ids[:12])}{', …' if len(ids) > 12 else ''}" if ids else ""
+    raise InputError([Problem(origin, dotted, f"no item {part!r} in {where}{suggest(part, ids)}{known}")])
+
+
 def _node_from_plain(value: Any, origin: Origin) -> Node:
-    if isinstance(value, dict):
-        return Node({str(k): _node_from_plain(v, origin) for k, v in value.items()}, origin)
-    if isinstance(value, list):
-        return Node([_node_from_plain(v, origin) for v in value], origin)
-    return Node(value, origin)
+    """An annotated tree of plain data, every node set at `origin` (used for `--set` values)."""
+    count = 0
+
+    def build(item: Any, active: frozenset[int]) -> Node:
+        nonlocal count
+        count += 1
+        if count > MAX_VALUES:
+            raise InputError([Problem(origin, "", f"value expands to more than {MAX_VALUES:,} values")])
+        if isinstance(item, dict | list):
+            if id(item) in active:
+                raise InputError(
+                    [Problem(origin, "", "a YAML alias in the value refers to itself; remove it")]
+                )
+            inner = active | {id(item)}
+            if isinstance(item, dict):
+                return Node({str(k): build(v, inner) for k, v in item.items()}, origin)
+            return Node([build(v, inner) for v in item], origin)
+        return Node(item, origin)
+
+    return build(value, frozenset())
