@@ -62,7 +62,7 @@ def main_options(
 
 def fail(error: Exception) -> int:
     """Print an error without a traceback (unless --debug) and return its exit code."""
-    from guarantor.errors import GuarantorError, InputError, SolverError
+    from guarantor.errors import CheckerError, GuarantorError, InputError, SolverError
 
     if STATE["debug"]:
         import traceback
@@ -73,6 +73,9 @@ def fail(error: Exception) -> int:
             typer.echo(f"error: {problem}", err=True)
         typer.echo(f"{len(error.problems)} problem(s) found.", err=True)
         return EXIT_INPUT
+    if isinstance(error, CheckerError):
+        typer.echo(f"internal error: {error}", err=True)
+        return EXIT_INTERNAL
     if isinstance(error, SolverError):
         typer.echo(f"solver error: {error}", err=True)
         return EXIT_NO_SOLUTION

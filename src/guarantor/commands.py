@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from guarantor.errors import GuarantorError, InputError, Origin, Problem
+from guarantor.errors import CheckerError, InputError, Origin, Problem
 
 EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 2, 3, 4
 
@@ -51,7 +51,7 @@ def solve_many(
             violations = check_solution(build_params(loaded.scenario), result.decisions, loaded.origin_of)
             if violations:
                 result.notes.append("CHECKER FOUND VIOLATIONS: " + "; ".join(map(str, violations)))
-                raise GuarantorError(f"{path}: the solution fails the independent checker: {violations[0]}")
+                raise CheckerError(f"{path}: the solution fails the independent checker: {violations[0]}")
             result.notes.append("Independent checker: every constraint satisfied.")
         folder = write_solve_report(result, loaded, out)
         if save_plan and result.decisions is not None:

@@ -44,5 +44,9 @@ class InputError(GuarantorError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class CheckerError(GuarantorError):
+    """The independent checker rejected a solver's answer: a bug, reported as an internal error (exit 1)."""
+
+
 class SolverError(GuarantorError):
     """The solver failed or returned no solution (exit code 4)."""
