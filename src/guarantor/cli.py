@@ -113,7 +113,7 @@ def validate(
         problems = []
         for path in paths:
             try:
-                if path.exists() and path.is_file() and is_model_file(path):
+                if is_model_file(path):
                     load_model(path)
                 else:
                     load_scenario(path, set_ or [])
