@@ -47,3 +47,12 @@ def test_infeasible_scenario_names_the_shortfall() -> None:
     text = result.diagnosis.summary
     assert "Requirement: ground troops >= 200,000 troops" in text
     assert "short" in text and "can sustain at most" in text
+
+
+def test_infeasible_scenario_lists_an_irreducible_conflict() -> None:
+    result = solve_scenario(load_scenario(Path("scenarios/infeasible_overreach.yaml")))
+    assert result.diagnosis is not None
+    assert "HiGHS IIS" in result.diagnosis.method
+    conflict = set(result.diagnosis.conflicting)
+    # the requirement against the stances and sustainment limits that cap the force
+    assert {"requirement_ground_troops", "stance_italy", "stance_poland", "sustainment_france"} <= conflict

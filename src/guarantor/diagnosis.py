@@ -38,6 +38,32 @@ def elastic_model(model: LinearModel) -> tuple[LinearModel, dict[int, list[tuple
     return elastic, added
 
 
+def iis_rows(model: LinearModel) -> list[str] | None:
+    """Rows of an irreducible infeasible subset of the LP relaxation (HiGHS), or None.
+
+    None when the relaxation is feasible (the conflict lies in integrality) or HiGHS
+    finds no IIS. Presolve is off so the IIS refers to the original rows.
+    """
+    import pulp
+
+    from guarantor.solving import silence_highs_banner, to_pulp
+
+    relaxed = model.copy()
+    for column in relaxed.columns:
+        column.integer = False
+    problem, _, _ = to_pulp(relaxed)
+    silence_highs_banner()
+    stats = problem.solve(pulp.HiGHS(msg=False, presolve="off", threads=1))
+    if stats.status != pulp.LpSolveStatus.Infeasible:
+        return None
+    highs = problem.solverModel
+    highs.setOptionValue("iis_strategy", 2)
+    _, iis = highs.getIis()
+    if not iis.valid_ or not len(iis.row_index_):
+        return None
+    return sorted(relaxed.rows[i].name for i in iis.row_index_)
+
+
 def ground_capacity(params: Params) -> float:
     """Troops all eligible contributors could sustain (pool / rotation, within caps)."""
     total = 0.0
@@ -76,6 +102,16 @@ def diagnose(f: Formulation, options: SolveOptions) -> Diagnosis:
     else:
         parts = [r.explanation for r in relaxations]
         summary = "Infeasible. Smallest change that makes it feasible: " + "; ".join(parts) + "."
+    if options.solver == "highs":
+        iis = iis_rows(f.model)
+        if iis is not None:
+            return Diagnosis(
+                summary=summary,
+                relaxations=relaxations,
+                conflicting=iis,
+                method="elastic relaxation of named constraints, weighted in their own units; "
+                "conflicting rows: an irreducible infeasible subset (HiGHS IIS) of the LP relaxation",
+            )
     conflicting = [r.constraint for r in relaxations]
     for row in f.model.rows:
         activity = evaluate(row.coefs, raw.values[: len(f.model.columns)])
