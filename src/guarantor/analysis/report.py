@@ -1,0 +1,178 @@
+"""Write an analysis report folder atomically, and re-plot one from its saved data without solving.
+
+Layout of `<out>/<scenario>-<kind>/`:
+    analysis.json   what was run (kind, settings, summary numbers) - enough to re-plot
+    manifest.json   reproducibility: inputs hash, seed, versions of every library involved
+    data/*.parquet  every table (and the same as CSV for spreadsheets)
+    charts/*.png, charts/*.svg
+    report.md, report.html
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from guarantor.analysis import charts, uncertainty_charts
+from guarantor.analysis.documents import render_documents
+from guarantor.atomic import report_folder, safe_name, write_json, write_text
+from guarantor.errors import GuarantorError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from guarantor.loading import LoadedScenario
+
+LIBRARIES = (
+    "guarantor",
+    "highspy",
+    "pulp",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pyarrow",
+    "matplotlib",
+    "SALib",
+    "dask",
+)
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def folder_name(scenario: str, kind: str, about: list[str] | None = None) -> str:
+    """`<scenario>-<kind>[-<what varied>]`, so different sweeps do not overwrite each other."""
+    skip = {"model", "value", "contributors", "capabilities", "us_air_support_tiers", "requirements"}
+    parts = ["_".join(part for part in path.split(".") if part not in skip) for path in about or []]
+    return safe_name("-".join([scenario, kind, *parts]))
+
+
+def write_analysis(
+    kind: str,
+    loaded: LoadedScenario,
+    tables: dict[str, pd.DataFrame],
+    info: dict[str, Any],
+    parent: Path,
+    about: list[str] | None = None,
+) -> Path:
+    """Write data, manifest, charts and documents of one analysis; return the folder."""
+    from guarantor.payload import manifest
+
+    name = folder_name(loaded.scenario.name, kind, about)
+    info = {"kind": kind, "scenario": loaded.scenario.name, "question": loaded.scenario.question, **info}
+    with report_folder(parent, name) as staging:
+        data = staging / "data"
+        data.mkdir()
+        for key, table in tables.items():
+            write_table(table, data / key)
+        info["tables"] = list(tables)
+        write_json(staging / "analysis.json", info)
+        settings: dict[str, Any] = {k: info.get(k) for k in ("options", "seed") if k in info}
+        extra = {"analysis": kind, "seed": info.get("seed"), "library_versions": versions()}
+        write_json(staging / "manifest.json", manifest(loaded, settings, "highs", "", extra))
+        render(staging, info, tables)
+    return parent / name
+
+
+def write_table(table: pd.DataFrame, stem: Path) -> None:
+    """Parquet (types kept, for replot) and CSV (for spreadsheets), both written by Arrow (fast)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    pq.write_table(arrow, stem.with_suffix(".parquet"))
+    pacsv.write_csv(arrow, stem.with_suffix(".csv"))
+
+
+def load_analysis(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """Read back what `write_analysis` saved (no solving)."""
+    import pandas as pd
+
+    path = folder / "analysis.json"
+    if not path.is_file():
+        raise GuarantorError(f"{folder} is not an analysis folder (no analysis.json)")
+    info = json.loads(path.read_text(encoding="utf-8"))
+    tables = {key: pd.read_parquet(folder / "data" / f"{key}.parquet") for key in info["tables"]}
+    return info, tables
+
+
+def replot(folder: Path) -> Path:
+    """Redraw charts and documents of a saved analysis from its data (atomically)."""
+    folder = folder.resolve()
+    info, tables = load_analysis(folder)
+    with report_folder(folder.parent, folder.name) as staging:
+        shutil.copytree(folder / "data", staging / "data")
+        for name in ("analysis.json", "manifest.json"):
+            if (folder / name).exists():
+                shutil.copy2(folder / name, staging / name)
+        render(staging, info, tables)
+    return folder
+
+
+def render(folder: Path, info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
+    """Charts (PNG + deterministic SVG) and report.md / report.html."""
+    figures = figures_for(info, tables)
+    out = folder / "charts"
+    out.mkdir(exist_ok=True)
+    for name, figure in figures.items():
+        save_figure(figure, out / name)
+    markdown, html = render_documents(info, tables, [f"charts/{n}.svg" for n in figures])
+    write_text(folder / "report.md", markdown)
+    write_text(folder / "report.html", html)
+
+
+def save_figure(figure: Figure, stem: Path) -> None:
+    """PNG and SVG; the SVG is byte-identical between runs (fixed hash salt, no date)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": "guarantor", "svg.fonttype": "none"}):
+        figure.savefig(stem.with_suffix(".svg"), format="svg", metadata={"Date": None})
+        figure.savefig(stem.with_suffix(".png"), format="png", dpi=150, metadata={"Software": None})
+
+
+def figures_for(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[str, Figure]:
+    """The charts of each kind of analysis, by file stem."""
+    kind, tiers = info["kind"], info.get("tiers", [])
+    if kind == "sweep":
+        paths = info["axes"]
+        if len(paths) == 1:
+            return {"sweep": charts.sweep_line(tables["points"], paths[0], tables["tipping_points"], tiers)}
+        if len(paths) == 2:
+            return {"sweep_heatmap": charts.sweep_heatmap(tables["points"], paths[0], paths[1], tiers)}
+        return {}
+    if kind == "sensitivity":
+        found = {}
+        if len(tables["tornado"]):
+            found["tornado"] = charts.tornado_chart(tables["tornado"], info["base_objective"], info["delta"])
+        if "sobol" in tables:
+            found["sobol"] = charts.sobol_chart(tables["sobol"])
+        return found
+    if kind == "uncertainty":
+        found = {
+            "cost_distribution": uncertainty_charts.cost_distribution(tables["samples"], tables["summary"]),
+            "tier_frequency": uncertainty_charts.tier_frequency(tables["tier_frequency"]),
+        }
+        bands = tables["contribution_bands"]
+        for measure in ("troops", "funding"):
+            if len(bands) and (bands["measure"] == measure).any():
+                found[f"{measure}_bands"] = uncertainty_charts.contribution_bands(bands, measure)
+        if len(tables["drivers"]):
+            found["drivers"] = uncertainty_charts.drivers_chart(tables["drivers"])
+        return found
+    if kind == "pareto":
+        return {
+            "frontier": charts.frontier_chart(tables["frontier"], info["objectives"], info["labels"], tiers)
+        }
+    raise GuarantorError(f"unknown analysis kind {kind!r}")
