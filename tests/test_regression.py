@@ -25,6 +25,7 @@ OBJECTIVES = {
     "no_fly_zone": 16667.555,
     "phased_handover": 31851.759526,
     "ten_year_force": 86119.409859,
+    "uncertain_costs": 6743.255,
 }
 
 
