@@ -12,43 +12,19 @@ worker processes start quickly.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import os
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from guarantor.arraymodel import ArrayModel, Layout, Patch
+from guarantor.highs_banner import silence_highs_banner
 
 __all__ = ["ArrayModel", "FastOptions", "Layout", "LiveModel", "Patch", "Solution", "Solver", "split_choices"]
 
 STATUS_NAMES = {7: "optimal", 8: "infeasible", 10: "unbounded"}
-_QUIET = False
-
-
-def quiet_highs() -> None:
-    """Swallow the banner HiGHS prints on stdout when the first model of a process is created.
-
-    The same as `solving.silence_highs_banner`, without importing PuLP (worker processes
-    only need highspy, and `import pulp` costs half a second).
-    """
-    global _QUIET
-    if _QUIET:
-        return
-    import highspy
-
-    with contextlib.suppress(OSError):
-        saved = os.dup(1)
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            try:
-                highspy.Highs()
-            finally:
-                os.dup2(saved, 1)
-                os.close(saved)
-    _QUIET = True
+quiet_highs = silence_highs_banner  # kept for callers of the fast path
 
 
 LIMITS = {11, 12, 13, 14, 16, 17, 19}  # objective bound/target, time, iterations, solutions, interrupts

@@ -6,8 +6,6 @@ gap-limited incumbents are reported as `feasible`, never `optimal`.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 import pulp
 
 from guarantor.errors import SolverError
+from guarantor.highs_banner import silence_highs_banner
 from guarantor.linear import INF, LinearModel
 
 
@@ -54,31 +53,6 @@ class RawSolution:
     seconds: float = 0.0
     gap: float | None = None
     message: str = ""
-
-
-_SILENCED = False
-
-
-def silence_highs_banner() -> None:
-    """HiGHS prints a banner on stdout the first time it is created; swallow it once.
-
-    Without this the banner would corrupt `--json` output.
-    """
-    global _SILENCED
-    if _SILENCED:
-        return
-    import highspy
-
-    with contextlib.suppress(OSError):
-        stdout_fd = os.dup(1)
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            try:
-                highspy.Highs()
-            finally:
-                os.dup2(stdout_fd, 1)
-                os.close(stdout_fd)
-    _SILENCED = True
 
 
 def solver_version(name: str) -> str:
