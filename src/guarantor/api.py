@@ -76,7 +76,7 @@ def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> Ra
 
     Done on a copy so the model used for duals keeps only the scenario's own rows.
     """
-    from guarantor.constraints import add_burden_balance
+    from guarantor.money_constraints import add_burden_balance
 
     original = f.model
     optimum = evaluate(original.objective, raw.values)
