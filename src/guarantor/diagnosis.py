@@ -57,6 +57,8 @@ def iis_rows(model: LinearModel) -> list[str] | None:
     if stats.status != pulp.LpSolveStatus.Infeasible:
         return None
     highs = problem.solverModel
+    if highs is None:
+        return None
     highs.setOptionValue("iis_strategy", 2)
     _, iis = highs.getIis()
     if not iis.valid_ or not len(iis.row_index_):
