@@ -6,6 +6,7 @@ Money families (funding, shares, budgets, fair shares, escalation) live in `mone
 from __future__ import annotations
 
 from guarantor.formulation import Formulation, period_suffix
+from guarantor.formulation import fmt_amount as _fmt
 from guarantor.linear import INF, Expr, add_expr
 from guarantor.money_constraints import (
     add_budget_constraints,
@@ -15,10 +16,6 @@ from guarantor.money_constraints import (
     add_share_constraints,
 )
 from guarantor.schema import Stance
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
 
 
 def add_requirement_constraints(f: Formulation) -> None:

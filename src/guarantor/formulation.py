@@ -71,6 +71,11 @@ class Formulation:
         )
 
 
+def fmt_amount(value: float) -> str:
+    """Numbers in labels: thousands separators, decimals only where they matter."""
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
+
+
 def period_suffix(params: Params, period: str) -> str:
     return f"_{period}" if params.multi_period else ""
 

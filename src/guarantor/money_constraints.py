@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from guarantor.formulation import Formulation, period_suffix, us_direct_cost
+from guarantor.formulation import fmt_amount as _fmt
 from guarantor.linear import INF, Expr, add_expr
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.2f}"
 
 
 def add_funding_constraints(f: Formulation) -> None:
