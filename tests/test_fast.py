@@ -56,7 +56,12 @@ def fresh_objective(data: dict[str, object], values: dict[str, float]) -> float 
 multipliers = st.lists(st.floats(0.5, 1.6, allow_nan=False), min_size=len(PERTURBED), max_size=len(PERTURBED))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    derandomize=True,
+)
 @given(factors=multipliers)
 def test_in_place_resolve_matches_fresh_build(engine: Engine, factors: list[float]) -> None:
     values = {p: float(get_value(engine.data, p)) * k for p, k in zip(PERTURBED, factors, strict=True)}
@@ -69,7 +74,12 @@ def test_in_place_resolve_matches_fresh_build(engine: Engine, factors: list[floa
         assert fast.objective == pytest.approx(fresh, rel=1e-7)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    derandomize=True,
+)
 @given(factors=multipliers)
 def test_affine_map_gives_the_rebuilt_numbers(engine: Engine, factors: list[float]) -> None:
     paths = list(PERTURBED)

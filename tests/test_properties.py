@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 import pytest
@@ -17,7 +18,11 @@ from guarantor.payload import decisions_payload
 from guarantor.results import Result
 from guarantor.solving import Status
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised so CI is reproducible; GUARANTOR_FUZZ=1 explores fresh random examples.
+RANDOM = bool(os.environ.get("GUARANTOR_FUZZ"))
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=not RANDOM
+)
 
 
 def solve(data: dict[str, Any]) -> Result:
@@ -91,7 +96,7 @@ def test_an_unobliged_extra_contributor_never_raises_cost(data: dict[str, Any], 
         assert cost(larger) <= cost(base) + 1e-6 * max(1.0, cost(base))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15, deadline=None, derandomize=not RANDOM)
 @given(scenarios())
 def test_same_input_same_answer(data: dict[str, Any]) -> None:
     first, second = solve(data), solve(copy.deepcopy(data))
@@ -100,7 +105,7 @@ def test_same_input_same_answer(data: dict[str, Any]) -> None:
         assert decisions_payload(first.decisions) == decisions_payload(second.decisions)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, derandomize=not RANDOM)
 @given(scenarios(), st.integers(2, 4))
 def test_horizon_of_identical_periods(data: dict[str, Any], n: int) -> None:
     """A one-period horizon equals the single-period model; n identical periods cost n times as much."""
@@ -114,3 +119,16 @@ def test_horizon_of_identical_periods(data: dict[str, Any], n: int) -> None:
     if single.status == Status.optimal:
         assert cost(one_result) == pytest.approx(cost(single), rel=1e-9, abs=1e-6)
         assert cost(stretched_result) == pytest.approx(n * cost(single), rel=1e-6, abs=1e-6)
+
+
+def test_integer_tolerance_does_not_leak_into_funding() -> None:
+    """Found by hypothesis: a binary at 6.4e-7 (integral within HiGHS's tolerance) leaked $64 of
+    US command cost into the US's funding; the polished LP makes the solution exact."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "fixtures" / "integer-tolerance-case.json").read_text())
+    loaded = load_data(data)
+    result = solve_scenario(loaded)
+    assert result.decisions is not None
+    assert check_solution(build_params(loaded.scenario), result.decisions) == []
