@@ -83,6 +83,7 @@ def _polish(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolut
     polished = solve_linear(fixed_integer_lp(f.model, raw.values), options)
     if polished.status.has_solution:
         raw.values = polished.values
+        raw.row_duals = polished.row_duals  # the duals a MIP lacks: integers fixed, LP re-solved
     return raw
 
 
@@ -148,23 +149,19 @@ def solve_scenario(loaded: LoadedScenario, options: SolveOptions | None = None) 
     decisions = decisions_from_values(f, raw.values)
     result.decisions = decisions
     result.metrics = compute_metrics(f.params, decisions)
-    duals, reduced, values = raw.row_duals, raw.reduced_costs, raw.values
-    if f.model.is_mip:
-        lp = solve_linear(fixed_integer_lp(f.model, raw.values), options)
-        if lp.status.has_solution:
-            duals, reduced, values = lp.row_duals, lp.reduced_costs, lp.values
-            result.duals_method = "fixed_integers"
-            result.notes.append(
-                "Mixed-integer model: shadow prices and reduced costs come from the linear program "
-                "re-solved with every integer decision (whole units, contingent switches, US tier) "
-                "fixed at its optimal value."
-            )
-    else:
+    duals, values = raw.row_duals, raw.values
+    if not f.model.is_mip:
         result.duals_method = "lp"
+    elif duals:
+        result.duals_method = "fixed_integers"
+        result.notes.append(
+            "Mixed-integer model: shadow prices and reduced costs come from the linear program "
+            "re-solved with every integer decision (whole units, contingent switches, US tier) "
+            "fixed at its optimal value."
+        )
     result.constraints = constraint_reports(f, values, duals or None)
     if duals:
         result.reduced_costs = reduced_costs(f, duals, values)
-    del reduced
     result.notes.append(f"Objective in {objective_unit(f)}; costs in constant prices.")
     return result
 

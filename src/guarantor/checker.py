@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from guarantor.errors import Origin
 from guarantor.metrics import period_cost
-from guarantor.params import Params
+from guarantor.params import ContributorParams, Params
 from guarantor.results import Decisions
 from guarantor.schema import Stance
 
@@ -248,6 +248,19 @@ def own_cost(p: Params, d: Decisions, contributor: str, period: str) -> float:
     return cost
 
 
+def _pays_own_costs(ck: _Check, c: ContributorParams, period: str, paid: float, rule: str) -> None:
+    due = own_cost(ck.p, ck.d, c.id, period)
+    if abs(paid - due) > ck.tol * max(1.0, due) + 1e-6:
+        what = "its own costs are" if rule == "own_costs" else "its role costs"
+        ck._add(
+            rule,
+            f"{c.name} pays {paid:,.6g} but {what} {due:,.6g} USD m",
+            abs(paid - due),
+            "USD m",
+            ("policy", "funding_rule"),
+        )
+
+
 def _funding(ck: _Check) -> None:
     p = ck.p
     rule = p.scenario.policy.funding_rule
@@ -255,28 +268,12 @@ def _funding(ck: _Check) -> None:
         paid = {c.id: ck.d.funding.get((c.id, period.id), 0.0) for c in p.contributors}
         if rule == "own_costs":
             for c in p.contributors:
-                due = own_cost(p, ck.d, c.id, period.id)
-                if abs(paid[c.id] - due) > ck.tol * max(1.0, due) + 1e-6:
-                    ck._add(
-                        "own_costs",
-                        f"{c.name} pays {paid[c.id]:,.6g} but its own costs are {due:,.6g} USD m",
-                        abs(paid[c.id] - due),
-                        "USD m",
-                        ("policy", "funding_rule"),
-                    )
+                _pays_own_costs(ck, c, period.id, paid[c.id], "own_costs")
         else:
             cost = period_cost(p, ck.d, period.id)
             for c in p.contributors:
                 if c.is_us:
-                    due = own_cost(p, ck.d, c.id, period.id)
-                    if abs(paid[c.id] - due) > ck.tol * max(1.0, due) + 1e-6:
-                        ck._add(
-                            "us_pays_own_role",
-                            f"the US pays {paid[c.id]:,.6g} but its role costs {due:,.6g} USD m",
-                            abs(paid[c.id] - due),
-                            "USD m",
-                            ("policy", "funding_rule"),
-                        )
+                    _pays_own_costs(ck, c, period.id, paid[c.id], "us_pays_own_role")
             total = sum(paid.values())
             if abs(total - cost) > ck.tol * max(1.0, cost) + 1e-6:
                 ck._add(

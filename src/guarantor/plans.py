@@ -46,12 +46,6 @@ class Plan:
     funding: dict[tuple[str, str], float] = field(default_factory=dict)
     tier: dict[str, str] = field(default_factory=dict)
     us_command: dict[str, bool] = field(default_factory=dict)
-    origins: dict[tuple[str, ...], Origin] = field(default_factory=dict)
-
-    def is_complete(self, params: Params) -> bool:
-        """Every contributor's every capability, the tier and the command choice in every period."""
-        periods = [p.id for p in params.periods]
-        return all(p in self.tier and p in self.us_command for p in periods)
 
 
 class _PlanReader:
@@ -73,6 +67,15 @@ class _PlanReader:
                     values[period] = child.value
             return values
         return dict.fromkeys(self.periods, node.value)
+
+    def numbers(self, node: Node, key: str) -> dict[str, float]:
+        """Non-negative numbers per period (a scalar means every period); bad ones become problems."""
+        found = {}
+        for period, value in self.per_period(node, key).items():
+            number = self.number(value, node.origin, key)
+            if number is not None:
+                found[period] = number
+        return found
 
     def number(self, value: Any, origin: Origin, key: str) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
@@ -134,11 +137,8 @@ class _PlanReader:
                     msg = f"unknown capability {k!r}{suggest(k, capabilities)}"
                     self.problems.append(Problem(amount.origin, f"{key}.{k}", msg))
                     continue
-                for period, value in self.per_period(amount, f"{key}.{k}").items():
-                    number = self.number(value, amount.origin, f"{key}.{k}")
-                    if number is not None:
-                        self.plan.amounts[(c_id, k, period)] = number
-                        self.plan.origins[("contributions", c_id, k, period)] = amount.origin
+                for period, number in self.numbers(amount, f"{key}.{k}").items():
+                    self.plan.amounts[(c_id, k, period)] = number
 
     def _funding(self, node: Node | None, contributors: set[str]) -> None:
         if node is None:
@@ -153,10 +153,8 @@ class _PlanReader:
                 msg = f"unknown contributor {c_id!r}{suggest(c_id, contributors)}"
                 self.problems.append(Problem(amount.origin, f"funding_usd_m.{c_id}", msg))
                 continue
-            for period, value in self.per_period(amount, f"funding_usd_m.{c_id}").items():
-                number = self.number(value, amount.origin, f"funding_usd_m.{c_id}")
-                if number is not None:
-                    self.plan.funding[(c_id, period)] = number
+            for period, number in self.numbers(amount, f"funding_usd_m.{c_id}").items():
+                self.plan.funding[(c_id, period)] = number
 
 
 def load_plan(path: Path, params: Params) -> Plan:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from guarantor.params import Params
@@ -112,21 +112,3 @@ class Result:
             c.id: max(self.decisions.ground(params, c.id, p) for p in self.periods)
             for c in params.contributors
         }
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        if self.decisions is not None:
-            data["decisions"] = {
-                "amounts": [
-                    {"contributor": c, "capability": k, "period": p, "amount": v}
-                    for (c, k, p), v in sorted(self.decisions.amounts.items())
-                ],
-                "funding_usd_m": [
-                    {"contributor": c, "period": p, "amount": v}
-                    for (c, p), v in sorted(self.decisions.funding.items())
-                ],
-                "tier": self.decisions.tier,
-                "us_command": self.decisions.us_command,
-            }
-        data["status"] = str(self.status)
-        return data

@@ -41,13 +41,12 @@ class SolveOptions:
 
 @dataclass
 class RawSolution:
-    """Column values, row duals and reduced costs in model order, plus solver facts."""
+    """Column values and row duals in model order, plus solver facts."""
 
     status: Status
     objective: float | None
     values: list[float] = field(default_factory=list)
     row_duals: list[float] = field(default_factory=list)
-    reduced_costs: list[float] = field(default_factory=list)
     solver: str = ""
     solver_version: str = ""
     seconds: float = 0.0
@@ -122,7 +121,7 @@ def _status(stats: Any, options: SolveOptions) -> Status:
 
 
 def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
-    """Solve once; values, duals and reduced costs are read back in model order."""
+    """Solve once; values and duals are read back in model order."""
     problem, variables, constraints = to_pulp(model)
     try:
         stats = problem.solve(_solver(options, mip=model.is_mip))
@@ -142,7 +141,6 @@ def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
         raw.values = [v.value() or 0.0 for v in variables]
         if not model.is_mip:
             raw.row_duals = [c.pi or 0.0 for c in constraints]
-            raw.reduced_costs = [v.dj or 0.0 for v in variables]
         if raw.objective is None:
             raw.objective = (
                 sum(v * raw.values[j] for j, v in model.objective.items()) + model.objective_constant

@@ -416,18 +416,6 @@ def strip(node: Node) -> Any:
     return node.value
 
 
-def origins(node: Node, path: tuple[Key, ...] = ()) -> dict[tuple[Key, ...], Node]:
-    """Every key path (list items by position) mapped to its node, for error locations."""
-    found = {path: node}
-    if isinstance(node.value, dict):
-        for key, child in node.value.items():
-            found.update(origins(child, (*path, key)))
-    elif isinstance(node.value, list):
-        for i, child in enumerate(node.value):
-            found.update(origins(child, (*path, i)))
-    return found
-
-
 def named_path(root: Node, path: tuple[Key, ...]) -> tuple[Key, ...]:
     """Replace list positions by item ids where items are named (for messages)."""
     result: list[Key] = []
