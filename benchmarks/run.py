@@ -37,7 +37,7 @@ RELAX = ["policy.min_contingent=null", "us_air_support.fixed=air_defence_supply"
 
 def lp_overrides() -> list[str]:
     """Baseline made a pure LP: no minimum contingents, no whole units, the US tier fixed."""
-    from guarantor.loading import load_scenario
+    from guarantor.scenario.loading import load_scenario
 
     model = load_scenario(BASELINE).scenario.model
     return RELAX + [f"model.capabilities.{c.id}.whole_units=false" for c in model.capabilities]
@@ -48,7 +48,7 @@ def problems(overrides: list[str], samples: int, seed: int) -> tuple[object, np.
     from guarantor.analysis.engine import Engine
     from guarantor.analysis.sampling import sample_chunk
     from guarantor.analysis.uncertainty import plan_uncertainty
-    from guarantor.loading import load_scenario
+    from guarantor.scenario.loading import load_scenario
 
     data = load_scenario(BASELINE, overrides).resolved.data
     plan = plan_uncertainty(data, samples, seed)
@@ -67,7 +67,7 @@ def reference_loop(args: tuple[object, np.ndarray, np.ndarray, bool]) -> tuple[n
     import highspy
 
     base, touched, block, tuned = args
-    from guarantor.fast import Layout, quiet_highs, split_choices
+    from guarantor.solve.fast import Layout, quiet_highs, split_choices
 
     quiet_highs()
 
@@ -218,7 +218,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
     from guarantor.analysis.workers import default_workers
-    from guarantor.solving import silence_highs_banner
+    from guarantor.solve.solving import silence_highs_banner
 
     silence_highs_banner()
     workers = default_workers()

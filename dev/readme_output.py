@@ -33,9 +33,9 @@ def render() -> tuple[str, dict[Path, bytes]]:
     from rich.console import Console
 
     from guarantor.api import solve_scenario
-    from guarantor.loading import load_scenario
-    from guarantor.reporting import write_solve_report
-    from guarantor.summary import print_summary
+    from guarantor.report.reporting import write_solve_report
+    from guarantor.report.summary import print_summary
+    from guarantor.scenario.loading import load_scenario
 
     loaded = load_scenario(SCENARIO)
     result = solve_scenario(loaded)

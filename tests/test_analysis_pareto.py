@@ -9,10 +9,10 @@ import pytest
 
 from guarantor.analysis.pareto import OBJECTIVES, knee_point, nondominated, run_pareto
 from guarantor.analysis.tables import pareto_tables
-from guarantor.checker import check_solution
+from guarantor.answer.checker import check_solution
+from guarantor.answer.metrics import decisions_from_values
 from guarantor.errors import InputError
-from guarantor.loading import load_scenario
-from guarantor.metrics import decisions_from_values
+from guarantor.scenario.loading import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from guarantor.cli import app
+from guarantor.cli.app import app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = str(FIXTURES / "mini-baseline.yaml")
@@ -103,7 +103,7 @@ def test_bad_vary_is_an_input_error(tmp_path: Path) -> None:
 def test_cli_module_stays_light() -> None:
     """`guarantor --help` must not pay for numpy, pandas, matplotlib or HiGHS."""
     code = (
-        "import sys, guarantor.cli; heavy = {'pandas', 'matplotlib', 'numpy', 'highspy', 'pulp'}; "
+        "import sys, guarantor.cli.app; heavy = {'pandas', 'matplotlib', 'numpy', 'highspy', 'pulp'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -11,8 +11,8 @@ from guarantor.analysis.engine import Engine
 from guarantor.analysis.ranging import lp_ranging, ranged_model
 from guarantor.analysis.sensitivity import candidate_paths, run_sensitivity, tier_tipping_points, tornado
 from guarantor.analysis.sweep import Prober
-from guarantor.fast import LiveModel
-from guarantor.loading import load_scenario
+from guarantor.scenario.loading import load_scenario
+from guarantor.solve.fast import LiveModel
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RELAXED = (

@@ -10,7 +10,7 @@ import pytest
 from guarantor.analysis.engine import Engine
 from guarantor.analysis.sweep import Prober, parse_vary, run_sweep
 from guarantor.errors import InputError
-from guarantor.loading import load_scenario
+from guarantor.scenario.loading import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TIER_COST = "model.us_air_support_tiers.air_defence_supply.annual_cost_usd_m.value"
@@ -80,7 +80,7 @@ def test_two_dimensional_grid(data: dict[str, object]) -> None:
 
 
 def test_lexicographic_objectives_take_the_standard_path(data: dict[str, object]) -> None:
-    from guarantor.paths import with_values
+    from guarantor.scenario.paths import with_values
 
     lexicographic = with_values(
         data,

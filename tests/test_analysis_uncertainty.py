@@ -11,7 +11,7 @@ from guarantor.analysis.sampling import Marginal, chunk_sizes, sample_chunk, uni
 from guarantor.analysis.tables import uncertainty_tables
 from guarantor.analysis.uncertainty import plan_uncertainty, run_uncertainty
 from guarantor.errors import InputError
-from guarantor.loading import load_scenario
+from guarantor.scenario.loading import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

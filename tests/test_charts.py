@@ -9,11 +9,11 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from guarantor import charts, tables
+from guarantor.answer.results import Result
 from guarantor.api import solve_scenario
-from guarantor.loading import load_scenario
-from guarantor.params import Params, build_params
-from guarantor.results import Result
+from guarantor.model.params import Params, build_params
+from guarantor.report import charts, tables
+from guarantor.scenario.loading import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

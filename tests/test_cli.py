@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from guarantor import __version__, reporting
-from guarantor.cli import app
+from guarantor import __version__
+from guarantor.cli.app import app
+from guarantor.report import reporting
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = "tests/fixtures/mini-baseline.yaml"
@@ -165,7 +166,10 @@ def test_compare_json_and_exit_code(tmp_path: Path) -> None:
 
 
 def test_help_does_not_import_pandas_or_matplotlib() -> None:
-    code = "import sys, guarantor.cli; print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))"
+    code = (
+        "import sys, guarantor.cli.app; "
+        "print(sorted(m for m in ('pandas', 'matplotlib') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -197,3 +201,10 @@ def test_solve_every_shipped_scenario(tmp_path: Path) -> None:
     assert len(statuses) == len(SCENARIOS)
     expected = 3 if "infeasible" in statuses.values() else 0
     assert result.exit_code == expected, statuses
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "guarantor", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"guarantor {__version__}"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from guarantor.answer.checker import check_solution
 from guarantor.api import solve_file
-from guarantor.checker import check_solution
-from guarantor.loading import load_scenario
-from guarantor.params import build_params
-from guarantor.solving import Status
+from guarantor.model.params import build_params
+from guarantor.scenario.loading import load_scenario
+from guarantor.solve.solving import Status
 
 
 def test_mini_baseline_solves_and_passes_checker(mini_baseline: Path) -> None:

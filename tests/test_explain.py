@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from guarantor.answer.explain import money
+from guarantor.answer.results import Result
 from guarantor.api import solve_file
-from guarantor.explain import money
-from guarantor.results import Result
 
 SCENARIO = Path(__file__).parent / "fixtures" / "mini-baseline.yaml"
 

@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guarantor.analysis.engine import Engine, probe_affine
-from guarantor.fast import ArrayModel, FastOptions, LiveModel, Solver, split_choices
-from guarantor.formulation import build
-from guarantor.loading import load_scenario
-from guarantor.paths import get_value, with_values
-from guarantor.schema import Scenario
-from guarantor.solving import SolveOptions, solve_linear
+from guarantor.model.build import build
+from guarantor.scenario.loading import load_scenario
+from guarantor.scenario.paths import get_value, with_values
+from guarantor.scenario.schema import Scenario
+from guarantor.solve.fast import ArrayModel, FastOptions, LiveModel, Solver, split_choices
+from guarantor.solve.solving import SolveOptions, solve_linear
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PERTURBED = (

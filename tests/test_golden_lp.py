@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from guarantor.api import formulate
-from guarantor.constraints import FAMILY_NAMES
-from guarantor.loading import load_scenario
-from guarantor.solving import to_pulp
+from guarantor.model.build import FAMILY_NAMES
+from guarantor.scenario.loading import load_scenario
+from guarantor.solve.solving import to_pulp
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.glob("*.yaml") if p.name != "micro-model.yaml")

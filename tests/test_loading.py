@@ -16,10 +16,10 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import FIXTURES
-from guarantor.cli import app
+from guarantor.cli.app import app
 from guarantor.errors import InputError, Origin
-from guarantor.loading import is_model_file, load_model, load_scenario, resolve_scenario
-from guarantor.provenance import explain_lines
+from guarantor.scenario.loading import is_model_file, load_model, load_scenario, resolve_scenario
+from guarantor.scenario.provenance import explain_lines
 
 MINI = FIXTURES / "mini-baseline.yaml"
 

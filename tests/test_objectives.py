@@ -9,7 +9,7 @@ import pulp
 import pytest
 
 from guarantor.api import solve_file
-from guarantor.solving import SolveOptions, Status, _status
+from guarantor.solve.solving import SolveOptions, Status, _status
 
 SCENARIO = Path(__file__).parent / "fixtures" / "mini-baseline.yaml"
 

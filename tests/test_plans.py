@@ -8,10 +8,10 @@ import pytest
 
 from guarantor.api import options_for, solve_scenario
 from guarantor.errors import InputError
-from guarantor.evaluate import evaluate_plan
-from guarantor.loading import load_scenario
-from guarantor.params import build_params
-from guarantor.plans import load_plan, write_plan
+from guarantor.model.params import build_params
+from guarantor.plans.evaluate import evaluate_plan
+from guarantor.plans.plan import load_plan, write_plan
+from guarantor.scenario.loading import load_scenario
 
 PLANS = Path(__file__).parent / "plans"
 SCENARIO = Path(__file__).parent / "fixtures" / "mini-baseline.yaml"

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generated import contributor, scenarios
+from guarantor.answer.checker import check_solution
+from guarantor.answer.results import Result
 from guarantor.api import load_data, solve_scenario
-from guarantor.checker import check_solution
-from guarantor.params import build_params
-from guarantor.payload import decisions_payload
-from guarantor.results import Result
-from guarantor.solving import Status
+from guarantor.model.params import build_params
+from guarantor.report.payload import decisions_payload
+from guarantor.solve.solving import Status
 
 # Derandomised so CI is reproducible; GUARANTOR_FUZZ=1 explores fresh random examples.
 RANDOM = bool(os.environ.get("GUARANTOR_FUZZ"))

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from guarantor.cli import app
+from guarantor.cli.app import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from guarantor import reporting, tables
 from guarantor.api import solve_scenario
-from guarantor.compare import Run, compare_tables
-from guarantor.documents import answer, fmt
-from guarantor.inputs import input_diff, scenario_figures, source_list, sourced_figures
-from guarantor.loading import LoadedScenario, load_scenario
-from guarantor.markup import Document, Paragraph, Table, to_html, to_markdown
-from guarantor.params import build_params
+from guarantor.model.params import build_params
+from guarantor.report import reporting, tables
+from guarantor.report.compare import Run, compare_tables
+from guarantor.report.documents import answer, fmt
+from guarantor.report.inputs import input_diff, scenario_figures, source_list, sourced_figures
+from guarantor.report.markup import Document, Paragraph, Table, to_html, to_markdown
+from guarantor.scenario.loading import LoadedScenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path("tests/fixtures/mini-baseline.yaml")
@@ -262,7 +262,7 @@ def test_fmt_cells() -> None:
 
 
 def test_summary_lists_priced_binding_constraints_first() -> None:
-    from guarantor.summary import binding_lines
+    from guarantor.report.summary import binding_lines
 
     loaded = load_scenario(MINI)
     result = solve_scenario(loaded)

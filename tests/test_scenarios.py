@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from conftest import SCENARIOS
+from guarantor.answer.checker import check_solution
 from guarantor.api import options_for, solve_scenario
-from guarantor.checker import check_solution
-from guarantor.loading import load_scenario
-from guarantor.params import build_params
-from guarantor.solving import SolveOptions, Status
+from guarantor.model.params import build_params
+from guarantor.scenario.loading import load_scenario
+from guarantor.solve.solving import SolveOptions, Status
 
 INFEASIBLE = {"infeasible_overreach"}
 

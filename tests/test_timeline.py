@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from guarantor.api import solve_file
-from guarantor.loading import load_scenario
-from guarantor.params import build_params
-from guarantor.timeline import timeline_figures, timeline_tables
+from guarantor.model.params import build_params
+from guarantor.report.timeline import timeline_figures, timeline_tables
+from guarantor.scenario.loading import load_scenario
 
 HORIZON = Path(__file__).parent / "fixtures" / "mini-horizon.yaml"
 

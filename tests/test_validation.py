@@ -18,11 +18,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
-from guarantor.cli import app
+from guarantor.cli.app import app
 from guarantor.errors import InputError, Problem
-from guarantor.jsonschema import schema_texts
-from guarantor.keyref import REGENERATE, reference
-from guarantor.loading import is_model_file, load_model, load_scenario
+from guarantor.scenario.jsonschema import schema_texts
+from guarantor.scenario.keyref import REGENERATE, reference
+from guarantor.scenario.loading import is_model_file, load_model, load_scenario
 
 BROKEN = ROOT / "tests" / "broken"
 CORPUS = sorted(BROKEN.glob("*.yaml"))
@@ -144,7 +144,7 @@ def test_validate_cli_runs_as_a_process_without_traceback() -> None:
         [
             sys.executable,
             "-c",
-            "from guarantor.cli import main; main()",
+            "from guarantor.cli.app import main; main()",
             "validate",
             "tests/broken/wrong_type.yaml",
         ],
@@ -239,7 +239,7 @@ def test_key_reference_lists_every_field() -> None:
     """Every field of every schema class appears as the last part of some documented key."""
     from pydantic import BaseModel
 
-    from guarantor import schema
+    from guarantor.scenario import schema
 
     text = reference()
     for cls in vars(schema).values():

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES
 from guarantor.errors import InputError
-from guarantor.loading import LoadedScenario, load_scenario
-from guarantor.paths import get_value, numeric_paths, with_values
+from guarantor.scenario.loading import LoadedScenario, load_scenario
+from guarantor.scenario.paths import get_value, numeric_paths, with_values
 
 FUZZ = int(os.environ.get("GUARANTOR_FUZZ_EXAMPLES", "0"))
 """Set e.g. GUARANTOR_FUZZ_EXAMPLES=5000 for a long, randomly seeded hunt; default: 60, seeded."""

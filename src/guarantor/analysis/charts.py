@@ -1,6 +1,6 @@
 """Analysis tables -> matplotlib Figures (no file I/O), readable in greyscale and by colour-blind readers.
 
-Same conventions as `guarantor.charts`: Okabe–Ito colours, and every series also has its
+Same conventions as `guarantor.report.charts`: Okabe–Ito colours, and every series also has its
 own hatch or marker; titles are the question the chart answers; Figures are built
 without pyplot so they always render with Agg.
 """

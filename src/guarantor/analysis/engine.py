@@ -16,11 +16,12 @@ from typing import Any
 import numpy as np
 
 from guarantor.errors import InputError, Origin, Problem
-from guarantor.fast import ArrayModel, FastOptions, Layout, Solution, Solver
-from guarantor.formulation import Formulation, build
-from guarantor.linear import INF, Row
-from guarantor.paths import get_value, with_values
-from guarantor.schema import Scenario
+from guarantor.model.build import build
+from guarantor.model.formulation import Formulation
+from guarantor.model.linear import INF, Row
+from guarantor.scenario.paths import get_value, with_values
+from guarantor.scenario.schema import Scenario
+from guarantor.solve.fast import ArrayModel, FastOptions, Layout, Solution, Solver
 
 METRIC_ROWS = ("escalation_risk", "deployed_force")
 
@@ -134,8 +135,8 @@ class Engine:
 
     def _solve_standard(self, f: Formulation) -> Solution:
         """Lexicographic objectives and CBC go through the standard (rebuilding) path."""
-        from guarantor.api import solve_formulation
-        from guarantor.solving import SolveOptions
+        from guarantor.solve.pipeline import solve_formulation
+        from guarantor.solve.solving import SolveOptions
 
         options = SolveOptions(self.backend, self.options.time_limit, self.options.gap)
         raw = solve_formulation(f, options)

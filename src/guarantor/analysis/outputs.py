@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from guarantor.fast import Solution
-from guarantor.formulation import Formulation
-from guarantor.linear import Expr
+from guarantor.model.formulation import Formulation
+from guarantor.model.linear import Expr
+from guarantor.solve.fast import Solution
 
 STATUS_CODES = ("optimal", "feasible", "infeasible", "unbounded", "no_solution", "invalid")
 METRICS = ("total_cost_usd_m", "us_cost_usd_m", "escalation_risk", "deployed_force")

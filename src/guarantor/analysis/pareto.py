@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from guarantor.errors import InputError, Origin, Problem
-from guarantor.fast import ArrayModel, FastOptions, Layout, Solver
-from guarantor.formulation import Formulation, build
-from guarantor.linear import INF, Expr, Row, add_expr
-from guarantor.schema import Scenario
+from guarantor.model.build import build
+from guarantor.model.formulation import Formulation
+from guarantor.model.linear import INF, Expr, Row, add_expr
+from guarantor.scenario.schema import Scenario
+from guarantor.solve.fast import ArrayModel, FastOptions, Layout, Solver
 
 Progress = Callable[[int, int], None]
 OBJECTIVES = {

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from guarantor.analysis.engine import Engine
-from guarantor.fast import ArrayModel, LiveModel, Solution
+from guarantor.solve.fast import ArrayModel, LiveModel, Solution
 
 BIG = 1e29  # HiGHS reports "no limit" as +/- 1e30 or infinity
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from guarantor.loading import LoadedScenario
+    from guarantor.scenario.loading import LoadedScenario
 
 LIBRARIES = (
     "guarantor",
@@ -67,7 +67,7 @@ def write_analysis(
     about: list[str] | None = None,
 ) -> Path:
     """Write data, manifest, charts and documents of one analysis; return the folder."""
-    from guarantor.payload import manifest
+    from guarantor.report.payload import manifest
 
     name = folder_name(loaded.scenario.name, kind, about)
     info = {"kind": kind, "scenario": loaded.scenario.name, "question": loaded.scenario.question, **info}

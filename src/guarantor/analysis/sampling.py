@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from guarantor.errors import InputError, Origin, Problem
-from guarantor.paths import get_value
-from guarantor.schema import Distribution
+from guarantor.scenario.paths import get_value
+from guarantor.scenario.schema import Distribution
 
 CHUNK_SIZE = 250
 COST_KEYS = ("cost_per_soldier_year_usd", "unit_cost_usd_m", "annual_cost_usd_m")

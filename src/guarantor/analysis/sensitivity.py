@@ -20,8 +20,8 @@ from guarantor.analysis.outputs import STATUS_CODES
 from guarantor.analysis.ranging import Ranging, lp_ranging
 from guarantor.analysis.sweep import NO_TIER, Prober, bisect_tier
 from guarantor.errors import InputError
-from guarantor.fast import ArrayModel, FastOptions
-from guarantor.paths import get_value, numeric_paths
+from guarantor.scenario.paths import get_value, numeric_paths
+from guarantor.solve.fast import ArrayModel, FastOptions
 
 Progress = Callable[[int, int], None]
 SKIPPED_PREFIXES = ("sources.", "solver.", "uncertainty.", "model.sources.")

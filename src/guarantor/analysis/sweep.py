@@ -19,7 +19,7 @@ import numpy as np
 from guarantor.analysis.engine import Engine, resolve_path
 from guarantor.analysis.outputs import Extractor, status_code
 from guarantor.errors import InputError, Origin, Problem
-from guarantor.fast import FastOptions
+from guarantor.solve.fast import FastOptions
 
 Progress = Callable[[int, int], None]
 NO_TIER = -1

@@ -138,8 +138,8 @@ def pareto_tables(result: ParetoResult) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
     from guarantor.analysis.outputs import Extractor
-    from guarantor.fast import Solution
-    from guarantor.metrics import decisions_from_values
+    from guarantor.answer.metrics import decisions_from_values
+    from guarantor.solve.fast import Solution
 
     f = result.formulation
     extractor = Extractor(f)

@@ -11,52 +11,26 @@ The same chunks run on a Dask cluster with `scheduler=`.
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from guarantor.analysis.engine import AffineMap, Engine, probe_affine, resolve_path
+from guarantor.analysis.engine import Engine, probe_affine, resolve_path
 from guarantor.analysis.outputs import Extractor
 from guarantor.analysis.sampling import (
-    CHUNK_SIZE,
     Marginal,
-    chunk_sizes,
     default_marginals,
     marginal_from,
 )
+from guarantor.analysis.uncertainty_plan import Plan
 from guarantor.analysis.workers import ChunkResult, chunks_dask, chunks_local, worker_count, worker_pool
 from guarantor.errors import InputError, Origin, Problem
-from guarantor.fast import FastOptions
+from guarantor.solve.fast import FastOptions
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class Plan:
-    """Everything a worker needs, sent once per worker (samples are drawn in the worker)."""
-
-    data: dict[str, Any]
-    marginals: list[Marginal]
-    method: str
-    seed: int
-    samples: int
-    options: FastOptions
-    solver: str = "highs"
-    affine: AffineMap | None = None
-    chunk_size: int = CHUNK_SIZE
-    token: str = field(default_factory=lambda: uuid.uuid4().hex)
-    defaulted: bool = False
-    output_names: list[str] = field(default_factory=list)
-    tiers: list[str] = field(default_factory=list)
-    split: bool = False
-
-    @property
-    def chunks(self) -> list[int]:
-        return chunk_sizes(self.samples, self.chunk_size)
 
 
 @dataclass
@@ -88,7 +62,7 @@ def plan_uncertainty(
     engine = Engine(data, options, solver)
     declared = (data.get("uncertainty") or {}).get("distributions") or []
     if declared:
-        from guarantor.schema import Distribution
+        from guarantor.scenario.schema import Distribution
 
         marginals = []
         for item in declared:

@@ -13,17 +13,15 @@ import pickle
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from guarantor.analysis.engine import Engine
 from guarantor.analysis.outputs import Extractor, status_code
 from guarantor.analysis.sampling import CHUNK_SIZE, chunk_sizes, sample_chunk
+from guarantor.analysis.uncertainty_plan import Plan
 from guarantor.errors import GuarantorError, InputError
-
-if TYPE_CHECKING:
-    from guarantor.analysis.uncertainty import Plan
 
 ChunkResult = tuple[int, np.ndarray, np.ndarray, np.ndarray]
 
@@ -99,7 +97,7 @@ def _warm_worker() -> None:
     """Runs when a worker starts: pay the imports and HiGHS's banner while the parent plans."""
     import scipy.special  # noqa: F401  (inverse CDFs)
 
-    from guarantor.fast import quiet_highs
+    from guarantor.solve.fast import quiet_highs
 
     quiet_highs()
 

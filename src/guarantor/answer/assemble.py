@@ -1,0 +1,60 @@
+"""Turn a solved formulation into a `Result`: decisions, metrics, explanations or a diagnosis."""
+
+from __future__ import annotations
+
+from guarantor.answer.diagnosis import diagnose
+from guarantor.answer.explain import constraint_reports, objective_unit, reduced_costs
+from guarantor.answer.metrics import compute_metrics, decisions_from_values
+from guarantor.answer.results import Result
+from guarantor.model.build import formulate
+from guarantor.scenario.loading import LoadedScenario
+from guarantor.solve.pipeline import options_for, solve_formulation
+from guarantor.solve.solving import SolveOptions, Status
+
+
+def solve_scenario(loaded: LoadedScenario, options: SolveOptions | None = None) -> Result:
+    """Solve a loaded scenario and explain the answer (or diagnose its infeasibility)."""
+    options = options or options_for(loaded)
+    f = formulate(loaded)
+    raw = solve_formulation(f, options)
+    scenario = loaded.scenario
+    result = Result(
+        scenario=scenario.name,
+        question=scenario.question,
+        status=raw.status,
+        objective=scenario.objective.type,
+        objective_value=None,
+        periods=[p.id for p in f.params.periods],
+        decisions=None,
+        metrics=None,
+        solver=raw.solver,
+        solver_version=raw.solver_version,
+        solve_seconds=raw.seconds,
+        gap=raw.gap,
+        options=options.as_dict(),
+    )
+    if raw.status in (Status.infeasible, Status.no_solution) and raw.message in ("Infeasible", "Undefined"):
+        result.status = Status.infeasible
+        result.diagnosis = diagnose(f, options)
+        return result
+    if not raw.status.has_solution:
+        return result
+    result.objective_value = round(f.objective_sign * (raw.objective or 0.0), 6)
+    decisions = decisions_from_values(f, raw.values)
+    result.decisions = decisions
+    result.metrics = compute_metrics(f.params, decisions)
+    duals, values = raw.row_duals, raw.values
+    if not f.model.is_mip:
+        result.duals_method = "lp"
+    elif duals:
+        result.duals_method = "fixed_integers"
+        result.notes.append(
+            "Mixed-integer model: shadow prices and reduced costs come from the linear program "
+            "re-solved with every integer decision (whole units, contingent switches, US tier) "
+            "fixed at its optimal value."
+        )
+    result.constraints = constraint_reports(f, values, duals or None)
+    if duals:
+        result.reduced_costs = reduced_costs(f, duals, values)
+    result.notes.append(f"Objective in {objective_unit(f)}; costs in constant prices.")
+    return result

@@ -1,0 +1,163 @@
+"""Why a scenario is infeasible, and the smallest change that makes it feasible.
+
+Every relaxable named constraint gets an elastic column that may violate it; the
+violations are penalised in their own units divided by the constraint's natural
+size (a requirement's value, a share point, a cap), so the solve finds the
+smallest relative change. Each relaxed constraint is traced to its YAML line.
+"""
+
+from __future__ import annotations
+
+from guarantor.answer.results import Diagnosis, Relaxation
+from guarantor.model.formulation import Formulation
+from guarantor.model.linear import INF, LinearModel, evaluate
+from guarantor.model.params import Params
+from guarantor.scenario.schema import Stance
+from guarantor.solve.solving import SolveOptions, solve_linear
+
+
+def elastic_model(model: LinearModel) -> tuple[LinearModel, dict[int, list[tuple[int, float]]]]:
+    """Copy of the model with penalised violation columns on every relaxable row."""
+    elastic = model.copy()
+    elastic.objective = {}
+    elastic.objective_constant = 0.0
+    added: dict[int, list[tuple[int, float]]] = {}
+    for i, row in enumerate(elastic.rows):
+        if not row.relaxable:
+            continue
+        directions = []
+        if row.lower > -INF:
+            directions.append(1.0)  # allow the left side to fall short of the lower bound
+        if row.upper < INF:
+            directions.append(-1.0)  # allow it to exceed the upper bound
+        for sign in directions:
+            j = elastic.add_column(f"relax_{'low' if sign > 0 else 'up'}_{row.name}", 0.0, INF)
+            row.coefs[j] = sign
+            elastic.objective[j] = 1.0 / max(row.scale, 1e-9)
+            added.setdefault(i, []).append((j, sign))
+    return elastic, added
+
+
+def iis_rows(model: LinearModel) -> list[str] | None:
+    """Rows of an irreducible infeasible subset of the LP relaxation (HiGHS), or None.
+
+    None when the relaxation is feasible (the conflict lies in integrality) or HiGHS
+    finds no IIS. Presolve is off so the IIS refers to the original rows.
+    """
+    import pulp
+
+    from guarantor.solve.solving import silence_highs_banner, to_pulp
+
+    relaxed = model.copy()
+    for column in relaxed.columns:
+        column.integer = False
+    problem, _, _ = to_pulp(relaxed)
+    silence_highs_banner()
+    stats = problem.solve(pulp.HiGHS(msg=False, presolve="off", threads=1))
+    if stats.status != pulp.LpSolveStatus.Infeasible:
+        return None
+    highs = problem.solverModel
+    if highs is None:
+        return None
+    highs.setOptionValue("iis_strategy", 2)
+    _, iis = highs.getIis()
+    if not iis.valid_ or not len(iis.row_index_):
+        return None
+    return sorted(relaxed.rows[i].name for i in iis.row_index_)
+
+
+def ground_capacity(params: Params) -> float:
+    """Troops all eligible contributors could sustain (pool / rotation, within caps)."""
+    total = 0.0
+    for c in params.contributors:
+        if c.is_us or c.stance == Stance.ruled_out:
+            continue
+        most = params.sustainable(c)
+        cap = params.troop_cap(c, params.periods[0].id)
+        total += most if cap is None else min(most, cap)
+    return total
+
+
+def diagnose(f: Formulation, options: SolveOptions) -> Diagnosis:
+    """Smallest weighted relaxation of the named constraints that admits a solution."""
+    elastic, added = elastic_model(f.model)
+    raw = solve_linear(elastic, options)
+    if not raw.status.has_solution:
+        return Diagnosis(
+            summary="No relaxation of the named constraints makes this scenario feasible; "
+            "the conflict lies in structural rules (one tier, funding balance, sustainment).",
+            relaxations=[],
+        )
+    relaxations = []
+    for i, columns in added.items():
+        row = f.model.rows[i]
+        for j, sign in columns:
+            amount = raw.values[j]
+            if amount <= 1e-6 * max(1.0, row.scale):
+                continue
+            relaxations.append(_describe(f, i, sign, amount, raw.values))
+    relaxations.sort(key=lambda r: r.constraint)
+    if not relaxations:
+        summary = (
+            "The scenario is infeasible only through its integer rules (whole units, minimum contingents)."
+        )
+    else:
+        parts = [r.explanation for r in relaxations]
+        summary = "Infeasible. Smallest change that makes it feasible: " + "; ".join(parts) + "."
+    if options.solver == "highs":
+        iis = iis_rows(f.model)
+        if iis is not None:
+            return Diagnosis(
+                summary=summary,
+                relaxations=relaxations,
+                conflicting=iis,
+                method="elastic relaxation of named constraints, weighted in their own units; "
+                "conflicting rows: an irreducible infeasible subset (HiGHS IIS) of the LP relaxation",
+            )
+    conflicting = [r.constraint for r in relaxations]
+    for row in f.model.rows:
+        activity = evaluate(row.coefs, raw.values[: len(f.model.columns)])
+        tight = (row.upper < INF and abs(activity - row.upper) <= 1e-6 * max(1, abs(row.upper))) or (
+            row.lower > -INF and abs(activity - row.lower) <= 1e-6 * max(1, abs(row.lower))
+        )
+        if (
+            tight
+            and row.family in ("sustainment", "stance", "troop_cap", "policy_no_us_ground", "budget_cap")
+            and any(j in row.coefs for r in relaxations for j in _columns_of(f, r.constraint))
+        ):
+            conflicting.append(row.name)
+    return Diagnosis(summary=summary, relaxations=relaxations, conflicting=sorted(set(conflicting)))
+
+
+def _columns_of(f: Formulation, row_name: str) -> list[int]:
+    return list(f.model.rows[f.model.row_index[row_name]].coefs)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
+
+
+def _describe(f: Formulation, i: int, sign: float, amount: float, values: list[float]) -> Relaxation:
+    row = f.model.rows[i]
+    where = f" ({row.origin})" if row.origin else ""
+    if row.family == "requirement":
+        need = row.lower
+        text = (
+            f"{row.label}{where} cannot be met: short {_fmt(amount)} {row.unit} "
+            f"(the rest of the plan reaches {_fmt(need - amount)})"
+        )
+        if row.name.startswith(f"requirement_{f.params.ground}"):
+            capacity = ground_capacity(f.params)
+            text += f"; eligible contributors can sustain at most {_fmt(capacity)} troops in all"
+    elif row.family in ("europe_troop_share", "europe_cost_share"):
+        base = evaluate(row.share_base or {}, values)
+        points = 100 * amount / base if base > 1e-9 else 0.0
+        text = f"{row.label}{where}: lower the threshold by {points:.1f} percentage points"
+        amount = points
+        row_unit = "percentage points"
+        return Relaxation(row.name, row.label, str(row.origin or ""), round(amount, 6), row_unit, text)
+    elif sign < 0:
+        text = f"{row.label}{where}: raise the limit by {_fmt(amount)} {row.unit}"
+    else:
+        text = f"{row.label}{where}: lower the minimum by {_fmt(amount)} {row.unit}"
+    return Relaxation(row.name, row.label, str(row.origin or ""), round(amount, 6), row.unit, text)

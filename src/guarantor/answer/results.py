@@ -1,0 +1,114 @@
+"""Result objects: the decisions, the metrics derived from them, and the explanation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from guarantor.model.params import Params
+from guarantor.solve.solving import Status
+
+
+@dataclass
+class Decisions:
+    """What is decided: amounts (capability units), funding (USD m per period), US role."""
+
+    amounts: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    funding: dict[tuple[str, str], float] = field(default_factory=dict)
+    tier: dict[str, str] = field(default_factory=dict)
+    us_command: dict[str, bool] = field(default_factory=dict)
+
+    def ground(self, params: Params, contributor: str, period: str) -> float:
+        return self.amounts.get((contributor, params.ground, period), 0.0)
+
+
+@dataclass
+class ConstraintReport:
+    name: str
+    family: str
+    label: str
+    unit: str
+    origin: str
+    activity: float
+    lower: float | None
+    upper: float | None
+    slack: float
+    binding: bool
+    shadow_price: float | None
+    explanation: str = ""
+
+
+@dataclass
+class ReducedCost:
+    contributor: str
+    capability: str
+    period: str
+    reduced_cost: float  # objective units per capability unit
+    explanation: str
+
+
+@dataclass
+class Relaxation:
+    constraint: str
+    label: str
+    origin: str
+    amount: float
+    unit: str
+    explanation: str
+
+
+@dataclass
+class Diagnosis:
+    summary: str
+    relaxations: list[Relaxation]
+    conflicting: list[str] = field(default_factory=list)
+    method: str = "elastic relaxation of named constraints, weighted in their own units"
+
+
+@dataclass
+class Metrics:
+    total_cost_usd_m: float
+    annual_cost_usd_m: dict[str, float]
+    us_cost_usd_m: float
+    escalation_risk: float
+    deployed_force: float
+    europe_troop_share: float
+    europe_cost_share: float
+    us_cost_share: float
+    other_cost_share: float
+    other_troop_share: float
+
+
+@dataclass
+class Result:
+    scenario: str
+    question: str
+    status: Status
+    objective: str
+    objective_value: float | None
+    periods: list[str]
+    decisions: Decisions | None
+    metrics: Metrics | None
+    constraints: list[ConstraintReport] = field(default_factory=list)
+    reduced_costs: list[ReducedCost] = field(default_factory=list)
+    duals_method: str | None = None
+    diagnosis: Diagnosis | None = None
+    solver: str = ""
+    solver_version: str = ""
+    solve_seconds: float = 0.0
+    gap: float | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def binding(self) -> list[ConstraintReport]:
+        return [c for c in self.constraints if c.binding]
+
+    def troops(self, params: Params) -> dict[str, float]:
+        """Ground troops per contributor (the first period's, or the peak over a horizon)."""
+        if self.decisions is None:
+            return {}
+        return {
+            c.id: max(self.decisions.ground(params, c.id, p) for p in self.periods)
+            for c in params.contributors
+        }

@@ -1,0 +1,318 @@
+"""Analysis commands: sweep, sensitivity, uncertainty, pareto, replot (registered by `guarantor.cli.app`).
+
+Thin: parse options, call `guarantor.analysis`, write the report folder, print where it
+is. Heavy imports (numpy, pandas, matplotlib, HiGHS) happen inside the commands, so
+`guarantor --help` stays fast. No `from __future__ import annotations` here: typer reads
+the option types from annotations evaluated inside `register`.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+
+@contextmanager
+def progress_bar(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr; yields the callback analyses report progress to."""
+    if quiet:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _load(scenario: Path, overrides: list[str] | None) -> Any:
+    from guarantor.scenario.loading import load_scenario
+
+    return load_scenario(scenario, overrides or [])
+
+
+def _options(loaded: Any, solver: str | None, time_limit: float | None, gap: float | None) -> tuple[Any, str]:
+    from guarantor.errors import InputError, Origin, Problem
+    from guarantor.solve.fast import FastOptions
+
+    base = loaded.scenario.solver
+    name = solver or base.name
+    if name not in ("highs", "cbc"):
+        raise InputError(
+            [Problem(Origin("--solver"), "solver", f"unknown solver {name!r}; expected highs or cbc")]
+        )
+    options = FastOptions(
+        time_limit if time_limit is not None else base.time_limit, gap if gap is not None else base.gap
+    )
+    return options, name
+
+
+def _done(folder: Path, lines: list[str], quiet: bool) -> int:
+    if not quiet:
+        for line in lines:
+            typer.echo(line)
+        typer.echo(f"report: {folder}")
+    return 0
+
+
+def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> None:
+    """Add the analysis commands to the main CLI."""
+    from guarantor.cli.common import GapOption, OutOption, QuietOption, SetOption, SolverOption, TimeOption
+
+    Scenario = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
+
+    @app.command()
+    def sweep(
+        scenario: Scenario,
+        vary: Annotated[
+            list[str],
+            typer.Option(
+                "--vary", help="key.path=START:STOP:STEPS or key.path=v1,v2,... (repeat for a 2-D grid)."
+            ),
+        ],
+        out: OutOption = Path("reports"),
+        solver: SolverOption = None,
+        time_limit: TimeOption = None,
+        gap: GapOption = None,
+        set_: SetOption = None,
+        quiet: QuietOption = False,
+    ) -> None:
+        """Solve a grid of input values; chart the cost and mark where the US tier changes."""
+
+        def run() -> int:
+            from guarantor.analysis.report import write_analysis
+            from guarantor.analysis.sweep import parse_vary, run_sweep
+            from guarantor.analysis.tables import sweep_tables
+
+            loaded = _load(scenario, set_)
+            options, name = _options(loaded, solver, time_limit, gap)
+            axes = [parse_vary(v, loaded.resolved.data) for v in vary]
+            with progress_bar("sweep", quiet) as progress:
+                result = run_sweep(loaded.resolved.data, axes, options, name, progress)
+            info = {
+                "axes": [a.path for a in axes],
+                "tiers": result.tiers,
+                "meta": result.meta,
+                "options": vars(options) | {"solver": name},
+            }
+            folder = write_analysis("sweep", loaded, sweep_tables(result), info, out, info["axes"])
+            lines = [f"{len(result.grid)} points, {len(result.tipping)} tipping point(s)"]
+            for t in result.tipping:
+                at = "".join(f" (with {k[3:]} = {v:,.6g})" for k, v in t.items() if k.startswith("at_"))
+                lines.append(
+                    f"  US tier {t['tier_below']} -> {t['tier_above']} at {t['path']} = {t['value']:,.6g}{at}"
+                )
+            return _done(folder, lines, quiet)
+
+        guarded(run)
+
+    @app.command()
+    def sensitivity(
+        scenario: Scenario,
+        delta: Annotated[
+            float, typer.Option("--delta", help="Relative change for the tornado (0.2 = ±20%).")
+        ] = 0.2,
+        params: Annotated[
+            str | None,
+            typer.Option("--params", help="Comma-separated key paths (default: all numeric inputs)."),
+        ] = None,
+        sobol: Annotated[
+            int, typer.Option("--sobol", help="Sobol base sample size N (0: skip; uses SALib).")
+        ] = 0,
+        seed: Annotated[int, typer.Option("--seed", help="Seed for Sobol sampling.")] = 0,
+        out: OutOption = Path("reports"),
+        solver: SolverOption = None,
+        time_limit: TimeOption = None,
+        gap: GapOption = None,
+        set_: SetOption = None,
+        quiet: QuietOption = False,
+    ) -> None:
+        """Tornado of every input (±delta), LP ranging report, US-tier tipping points, optional Sobol."""
+
+        def run() -> int:
+            from guarantor.analysis.report import write_analysis
+            from guarantor.analysis.sensitivity import run_sensitivity
+            from guarantor.analysis.tables import sensitivity_tables
+
+            loaded = _load(scenario, set_)
+            options, name = _options(loaded, solver, time_limit, gap)
+            chosen = [p.strip() for p in params.split(",") if p.strip()] if params else None
+            with progress_bar("sensitivity", quiet) as progress:
+                result = run_sensitivity(
+                    loaded.resolved.data, delta, chosen, sobol, seed, options, name, progress
+                )
+            ranging = result.ranging
+            info = {
+                "base_objective": result.base_objective,
+                "base_tier": result.base_tier,
+                "seed": seed,
+                "ranging_method": ranging.method if ranging else None,
+                "ranging_note": ranging.note if ranging else "Lexicographic objective: no ranging report.",
+                "tiers": [],
+                "options": vars(options) | {"solver": name},
+                **result.meta,
+            }
+            folder = write_analysis("sensitivity", loaded, sensitivity_tables(result), info, out)
+            top = result.tornado[:3]
+            lines = [
+                f"base optimum {result.base_objective:,.2f} (US tier {result.base_tier}); largest swings:"
+            ]
+            lines += [f"  {r['label']}: {r['swing']:,.2f}" for r in top]
+            return _done(folder, lines, quiet)
+
+        guarded(run)
+
+    @app.command()
+    def uncertainty(
+        scenario: Scenario,
+        samples: Annotated[int, typer.Option("--samples", help="Number of samples.")] = 1000,
+        seed: Annotated[
+            int, typer.Option("--seed", help="Seed: same seed, same results, any worker count.")
+        ] = 0,
+        workers: Annotated[
+            int | None, typer.Option("--workers", help="Worker processes (default: all cores).")
+        ] = None,
+        scheduler: Annotated[
+            str | None,
+            typer.Option(
+                "--scheduler", help="Dask scheduler, e.g. tcp://host:8786 (needs guarantor[distributed])."
+            ),
+        ] = None,
+        spread: Annotated[
+            float,
+            typer.Option(
+                "--spread",
+                help="With no distributions declared: vary every cost input uniformly within ±spread.",
+            ),
+        ] = 0.3,
+        sampling: Annotated[
+            str | None, typer.Option("--sampling", help="lhs or random (default: the scenario's, else lhs).")
+        ] = None,
+        out: OutOption = Path("reports"),
+        solver: SolverOption = None,
+        time_limit: TimeOption = None,
+        gap: GapOption = None,
+        set_: SetOption = None,
+        quiet: QuietOption = False,
+    ) -> None:
+        """Monte Carlo over the scenario's uncertain inputs: cost distribution, US tier frequency, drivers."""
+
+        def run() -> int:
+            from guarantor.analysis.report import write_analysis
+            from guarantor.analysis.tables import uncertainty_tables
+            from guarantor.analysis.uncertainty import (
+                plan_uncertainty,
+                run_uncertainty,
+                worker_count,
+                worker_pool,
+            )
+            from guarantor.errors import InputError, Origin, Problem
+
+            if sampling not in (None, "lhs", "random"):
+                raise InputError([Problem(Origin("--sampling"), "sampling", "expected lhs or random")])
+            count = worker_count(workers, samples) if not scheduler else 1
+            with worker_pool(count) as pool:  # workers start while the scenario is loaded and planned
+                loaded = _load(scenario, set_)
+                options, name = _options(loaded, solver, time_limit, gap)
+                plan = plan_uncertainty(loaded.resolved.data, samples, seed, options, name, spread, sampling)
+                with progress_bar("uncertainty", quiet) as progress:
+                    result = run_uncertainty(plan, count, scheduler, progress, pool)
+            tables = uncertainty_tables(result)
+            info = {
+                "seed": seed,
+                "spread": spread,
+                "tiers": result.tiers,
+                "meta": result.meta,
+                "options": vars(options) | {"solver": name},
+            }
+            folder = write_analysis("uncertainty", loaded, tables, info, out)
+            m = result.meta
+            feasible = float(tables["samples"]["feasible"].mean())
+            lines = [
+                f"{m['samples']:,} samples in {m['seconds']:.2f} s ({m['solves_per_second']:,} solves/s), "
+                f"feasible in {feasible:.1%}"
+            ]
+            lines += [
+                f"  US tier {r.us_tier}: {r.share:.1%}"
+                for r in tables["tier_frequency"].itertuples()
+                if r.samples
+            ]
+            return _done(folder, lines, quiet)
+
+        guarded(run)
+
+    @app.command()
+    def pareto(
+        scenario: Scenario,
+        objectives: Annotated[
+            str,
+            typer.Option(
+                "--objectives",
+                help="Two of cost, us_involvement, deployed_force, europe_share, europe_cost_share.",
+            ),
+        ] = "cost,us_involvement",
+        points: Annotated[int, typer.Option("--points", help="Epsilon levels along the frontier.")] = 11,
+        out: OutOption = Path("reports"),
+        solver: SolverOption = None,
+        time_limit: TimeOption = None,
+        gap: GapOption = None,
+        set_: SetOption = None,
+        quiet: QuietOption = False,
+    ) -> None:
+        """Trade-off frontier between two objectives (epsilon-constraint), knee point marked."""
+
+        def run() -> int:
+            from guarantor.analysis.pareto import OBJECTIVES, run_pareto
+            from guarantor.analysis.report import write_analysis
+            from guarantor.analysis.tables import pareto_tables
+            from guarantor.errors import InputError, Origin, Problem
+
+            loaded = _load(scenario, set_)
+            options, name = _options(loaded, solver, time_limit, gap)
+            if name != "highs":
+                raise InputError([Problem(Origin("--solver"), "solver", "pareto runs on HiGHS in-process")])
+            pair = tuple(o.strip() for o in objectives.split(","))
+            with progress_bar("pareto", quiet) as progress:
+                result = run_pareto(loaded.resolved.data, pair, points, options, progress)  # type: ignore[arg-type]
+            tables = pareto_tables(result)
+            info = {
+                "objectives": list(result.objectives),
+                "labels": [OBJECTIVES[o][1] for o in result.objectives],
+                "held": result.meta["held"],
+                "tiers": [t.id for t in result.formulation.params.tiers],
+                "meta": result.meta,
+                "options": vars(options) | {"solver": name},
+            }
+            folder = write_analysis("pareto", loaded, tables, info, out, list(result.objectives))
+            return _done(
+                folder, [f"{len(result.values)} frontier point(s), knee at point {result.knee}"], quiet
+            )
+
+        guarded(run)
+
+    @app.command()
+    def replot(
+        folder: Annotated[
+            Path,
+            typer.Argument(
+                help="An analysis report folder written by sweep, sensitivity, uncertainty or pareto."
+            ),
+        ],
+    ) -> None:
+        """Redraw an analysis report's charts and documents from its saved data, without solving."""
+
+        def run() -> int:
+            from guarantor.analysis.report import replot as redraw
+
+            typer.echo(f"report: {redraw(folder)}")
+            return 0
+
+        guarded(run)

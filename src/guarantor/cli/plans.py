@@ -1,0 +1,104 @@
+"""`guarantor evaluate`: cost, shares and violations of a hand-made plan."""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+
+def evaluation_payload(evaluation: Any, loaded: Any) -> dict[str, Any]:
+    from guarantor.report.payload import decisions_payload, manifest
+
+    m = evaluation.metrics
+    return {
+        "scenario": evaluation.scenario,
+        "plan": evaluation.plan_file,
+        "feasible": evaluation.feasible,
+        "completed_by_optimiser": evaluation.completed,
+        "total_cost_usd": round(m.total_cost_usd_m * 1e6, 2),
+        "annual_cost_usd": {p: round(v * 1e6, 2) for p, v in m.annual_cost_usd_m.items()},
+        "shares": {
+            "europe_troops": m.europe_troop_share,
+            "europe_cost": m.europe_cost_share,
+            "us_cost": m.us_cost_share,
+        },
+        "violations": [
+            {
+                "rule": v.rule,
+                "message": v.message,
+                "amount": round(v.amount, 6),
+                "unit": v.unit,
+                "origin": v.origin,
+            }
+            for v in evaluation.violations
+        ],
+        "added_by_optimiser": evaluation.added,
+        "outside_model_bounds": evaluation.conflicts,
+        "decisions": decisions_payload(evaluation.decisions),
+        "manifest": manifest(loaded, {}),
+    }
+
+
+def evaluation_markdown(data: dict[str, Any]) -> str:
+    from guarantor.answer.explain import money
+
+    lines = [f"# Plan evaluation: {data['plan']} against {data['scenario']}", ""]
+    verdict = "satisfies every constraint" if data["feasible"] else "violates the scenario"
+    lines.append(
+        f"The plan {verdict}. Total cost: {money(data['total_cost_usd'] / 1e6)}. "
+        f"Europe pays {data['shares']['europe_cost']:.1%} and deploys "
+        f"{data['shares']['europe_troops']:.1%} of the troops."
+    )
+    if data["violations"]:
+        lines += ["", "## Violations", "", "| rule | by how much | where set | detail |", "|---|---|---|---|"]
+        lines += [
+            f"| {v['rule']} | {v['amount']:,.6g} {v['unit']} | {v['origin']} | {v['message']} |"
+            for v in data["violations"]
+        ]
+    if data["outside_model_bounds"]:
+        lines += ["", "## Decisions outside what the model allows", ""]
+        lines += [f"- {item}" for item in data["outside_model_bounds"]]
+    if data["added_by_optimiser"]:
+        lines += ["", "## Completed by the optimiser", ""] + [f"- {a}" for a in data["added_by_optimiser"]]
+    return "\n".join(lines) + "\n"
+
+
+def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> None:
+    from guarantor.cli.common import GapOption, OutOption, SetOption, SolverOption, TimeOption
+
+    @app.command()
+    def evaluate(
+        scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+        plan: Annotated[Path, typer.Option("--plan", help="Plan YAML fixing some or all decisions.")],
+        out: OutOption = Path("reports"),
+        solver: SolverOption = None,
+        time_limit: TimeOption = None,
+        gap: GapOption = None,
+        set_: SetOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
+    ) -> None:
+        """Evaluate a hand-made plan: cost, shares, violations (traced to YAML), optimal completion."""
+
+        def run() -> int:
+            from guarantor.api import options_for
+            from guarantor.atomic import report_folder, write_json, write_text
+            from guarantor.model.params import build_params
+            from guarantor.plans.evaluate import evaluate_plan
+            from guarantor.plans.plan import load_plan
+            from guarantor.scenario.loading import load_scenario
+
+            loaded = load_scenario(scenario, set_ or [])
+            the_plan = load_plan(plan, build_params(loaded.scenario))
+            options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
+            evaluation = evaluate_plan(loaded, the_plan, options)
+            data = evaluation_payload(evaluation, loaded)
+            text = evaluation_markdown(data)
+            with report_folder(out, f"{loaded.scenario.name}-plan-{plan.stem}") as folder:
+                write_json(folder / "evaluation.json", data)
+                write_text(folder / "evaluation.md", text)
+            typer.echo(json.dumps(data, indent=2) if as_json else text)
+            return 0 if evaluation.feasible else 3
+
+        guarded(run)

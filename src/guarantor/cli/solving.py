@@ -1,0 +1,110 @@
+"""Command bodies behind the CLI: solve many scenarios, check saved solutions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from guarantor.errors import CheckerError, InputError, Origin, Problem
+
+EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 2, 3, 4
+
+
+def solve_many(
+    paths: list[Path],
+    out: Path,
+    solver: str | None,
+    time_limit: float | None,
+    gap: float | None,
+    overrides: list[str],
+    as_json: bool,
+    quiet: bool,
+    check: bool,
+    save_plan: bool,
+) -> int:
+    """Solve each scenario; the exit code is the worst outcome (input > infeasible > no solution)."""
+    from guarantor.answer.checker import check_solution
+    from guarantor.api import options_for, solve_scenario
+    from guarantor.model.params import build_params
+    from guarantor.report.reporting import write_solve_report
+    from guarantor.report.summary import print_summary
+    from guarantor.scenario.loading import load_scenario
+
+    if solver is not None and solver not in ("highs", "cbc"):
+        raise InputError(
+            [Problem(Origin("--solver"), "solver", f"unknown solver {solver!r}; expected highs or cbc")]
+        )
+    codes = []
+    payloads = []
+    input_problems: list[Problem] = []
+    for path in paths:
+        try:
+            loaded = load_scenario(path, overrides)
+        except InputError as error:
+            input_problems.extend(error.problems)
+            codes.append(EXIT_INPUT)
+            continue
+        result = solve_scenario(loaded, options_for(loaded, solver=solver, time_limit=time_limit, gap=gap))
+        if check and result.decisions is not None:
+            violations = check_solution(build_params(loaded.scenario), result.decisions, loaded.origin_of)
+            if violations:
+                result.notes.append("CHECKER FOUND VIOLATIONS: " + "; ".join(map(str, violations)))
+                raise CheckerError(f"{path}: the solution fails the independent checker: {violations[0]}")
+            result.notes.append("Independent checker: every constraint satisfied.")
+        folder = write_solve_report(result, loaded, out)
+        if save_plan and result.decisions is not None:
+            from guarantor.plans.plan import write_plan
+
+            write_plan(folder / "plan.yaml", result, loaded)
+        if as_json:
+            payloads.append(json.loads((folder / "results.json").read_text()))
+        elif not quiet:
+            print_summary(result, loaded, folder)
+        codes.append(
+            {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}.get(
+                str(result.status), EXIT_NO_SOLUTION
+            )
+        )
+    if as_json:
+        typer.echo(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
+    if input_problems:
+        from guarantor.cli.common import fail
+
+        fail(InputError(input_problems))
+    return max(codes, key=lambda c: {EXIT_OK: 0, EXIT_NO_SOLUTION: 1, EXIT_INFEASIBLE: 2, EXIT_INPUT: 3}[c])
+
+
+def check_saved(scenario: Path, saved: Path, overrides: list[str]) -> int:
+    """Check a results.json (or plan) against the scenario with the independent checker."""
+    from guarantor.answer.checker import check_solution
+    from guarantor.model.params import build_params
+    from guarantor.report.payload import decisions_from_payload
+    from guarantor.scenario.loading import load_scenario
+
+    loaded = load_scenario(scenario, overrides)
+    params = build_params(loaded.scenario)
+    if saved.suffix in (".yaml", ".yml"):
+        from guarantor.plans.plan import complete_decisions, load_plan
+
+        decisions = complete_decisions(params, load_plan(saved, params))
+    else:
+        try:
+            data = json.loads(saved.read_text(encoding="utf-8"))
+            decisions = decisions_from_payload(data["decisions"])
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise InputError(
+                [
+                    Problem(
+                        Origin(str(saved)),
+                        "decisions",
+                        f"not a Guarantor results.json with decisions ({error})",
+                    )
+                ]
+            ) from None
+    violations = check_solution(params, decisions, loaded.origin_of)
+    for v in violations:
+        typer.echo(f"violation: {v}")
+    typer.echo("all constraints satisfied" if not violations else f"{len(violations)} violation(s)")
+    return EXIT_OK if not violations else EXIT_INFEASIBLE

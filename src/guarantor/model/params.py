@@ -1,0 +1,197 @@
+"""Interpret a validated scenario as numbers: the parameters of the optimisation model.
+
+This is where YAML meaning becomes arithmetic (effective stance, sustainable pool,
+per-period values, cost factors), shared by the formulation and the solution checker
+so both read the scenario the same way while checking constraints independently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from guarantor.scenario.schema import Bloc, Period, PerPeriod, Scenario, Stance
+
+SINGLE_PERIOD = Period(id="year", label="Steady-state year", years=1.0)
+
+
+def period_value(value: PerPeriod | None, period: str) -> float | None:
+    """A scalar applies to every period; a mapping gives values for the listed periods only."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return value.get(period)
+    return float(value)
+
+
+@dataclass(frozen=True)
+class ContributorParams:
+    id: str
+    name: str
+    bloc: Bloc
+    stance: Stance
+    gdp_usd_m: float
+    defence_budget_usd_m: float
+    pool: float
+    troop_cost_usd_m: float
+    offers: dict[str, tuple[float, float]]  # capability -> (available units, USD m per unit-year)
+
+    @property
+    def is_europe(self) -> bool:
+        return self.bloc == Bloc.europe
+
+    @property
+    def is_us(self) -> bool:
+        return self.bloc == Bloc.united_states
+
+
+@dataclass(frozen=True)
+class TierParams:
+    id: str
+    label: str
+    rank: int
+    provides: dict[str, float]
+    cost_usd_m: float
+    risk: float
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything the model needs, in model units (USD million, troops, units)."""
+
+    scenario: Scenario
+    periods: list[Period]
+    contributors: list[ContributorParams]
+    capabilities: list[str]
+    ground: str
+    unit_size: dict[str, int]
+    integer: dict[str, bool]
+    lead_time: dict[str, int]
+    rotation: float
+    tiers: list[TierParams]
+    c2_provides: dict[str, float]
+    c2_cost_usd_m: float
+    c2_risk: float
+    cost_factor: dict[str, float] = field(default_factory=dict)
+    discount: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def multi_period(self) -> bool:
+        return self.scenario.horizon is not None
+
+    def requirement(self, capability: str, period: str) -> float:
+        value = period_value(self.scenario.requirements.get(capability), period)
+        return value or 0.0
+
+    def troop_cap(self, contributor: ContributorParams, period: str) -> float | None:
+        """Scenario cap for a contributor, or the conditional-stance cap, whichever is tighter."""
+        caps: list[float] = []
+        for rule in self.scenario.contributors:
+            if rule.id == contributor.id:
+                cap = period_value(rule.troop_cap, period)
+                if cap is not None:
+                    caps.append(cap)
+        conditional = self.scenario.policy.conditional_troop_cap
+        if contributor.stance == Stance.conditional and conditional is not None:
+            caps.append(conditional)
+        return min(caps) if caps else None
+
+    def troop_min(self, contributor: ContributorParams, period: str) -> float | None:
+        """A pledged contingent the scenario holds a contributor to."""
+        for rule in self.scenario.contributors:
+            if rule.id == contributor.id:
+                return period_value(rule.troop_min, period)
+        return None
+
+    def funding_cap(self, contributor: ContributorParams, period: str) -> float | None:
+        for rule in self.scenario.contributors:
+            if rule.id == contributor.id:
+                return period_value(rule.funding_cap_usd_m, period)
+        return None
+
+    def sustainable(self, contributor: ContributorParams) -> float:
+        """Most troops a contributor can keep deployed: pool divided by the rotation factor."""
+        return contributor.pool / self.rotation
+
+    def allowed_tiers(self, period: str) -> set[str]:
+        support = self.scenario.us_air_support
+        allowed = {t.id for t in self.tiers}
+        if support.allowed is not None:
+            allowed &= set(support.allowed)
+        if support.fixed is not None:
+            allowed &= {support.fixed}
+        if period in support.allowed_by_period:
+            allowed &= set(support.allowed_by_period[period])
+        return allowed
+
+    def fair_share_members(self) -> list[ContributorParams]:
+        fair = self.scenario.policy.fair_share
+        if fair is None:
+            return []
+        if fair.members is not None:
+            return [c for c in self.contributors if c.id in set(fair.members)]
+        return [c for c in self.contributors if c.is_europe and c.gdp_usd_m > 0]
+
+
+def build_params(scenario: Scenario) -> Params:
+    """Collect the numbers the formulation needs from a validated scenario."""
+    model = scenario.model
+    rules = {r.id: r for r in scenario.contributors}
+    contributors = []
+    for c in model.contributors:
+        rule = rules.get(c.id)
+        if rule is not None and rule.exclude:
+            continue
+        stance = rule.stance if rule is not None and rule.stance is not None else c.stance.value
+        contributors.append(
+            ContributorParams(
+                id=c.id,
+                name=c.name,
+                bloc=c.bloc,
+                stance=stance,
+                gdp_usd_m=c.gdp_usd_bn.value * 1000,
+                defence_budget_usd_m=c.defence_budget_usd_bn.value * 1000,
+                pool=c.deployable_ground_force.value,
+                troop_cost_usd_m=c.cost_per_soldier_year_usd.value / 1e6,
+                offers={k: (o.available.value, o.unit_cost_usd_m.value) for k, o in c.capabilities.items()},
+            )
+        )
+    periods = list(scenario.horizon.periods) if scenario.horizon else [SINGLE_PERIOD]
+    horizon = scenario.horizon
+    escalation = horizon.cost_escalation if horizon else 0.0
+    rate = horizon.discount_rate if horizon else 0.0
+    cost_factor: dict[str, float] = {}
+    discount: dict[str, float] = {}
+    start = 0.0
+    for period in periods:
+        cost_factor[period.id] = period.years * (1 + escalation) ** start
+        discount[period.id] = 1 / (1 + rate) ** start
+        start += period.years
+    tiers = [
+        TierParams(
+            t.id,
+            t.label,
+            rank,
+            {k: v.value for k, v in t.provides.items()},
+            t.annual_cost_usd_m.value,
+            t.escalation_risk.value,
+        )
+        for rank, t in enumerate(model.us_air_support_tiers)
+    ]
+    c2 = model.us_command_and_control
+    return Params(
+        scenario=scenario,
+        periods=periods,
+        contributors=contributors,
+        capabilities=[c.id for c in model.capabilities],
+        ground=model.ground_capability,
+        unit_size={c.id: c.unit_size for c in model.capabilities},
+        integer={c.id: c.whole_units or c.unit_size > 1 for c in model.capabilities},
+        lead_time={c.id: c.lead_time_periods for c in model.capabilities},
+        rotation=model.rotation_factor.value,
+        tiers=tiers,
+        c2_provides={k: v.value for k, v in c2.provides.items()},
+        c2_cost_usd_m=c2.annual_cost_usd_m.value,
+        c2_risk=c2.escalation_risk.value,
+        cost_factor=cost_factor,
+        discount=discount,
+    )

@@ -1,0 +1,150 @@
+"""The `results.json` payload: the answer, its explanation and a reproducibility manifest.
+
+Only the manifest's `created_at` changes between identical runs; everything else is
+rounded and ordered deterministically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from typing import Any
+
+from guarantor import __version__
+from guarantor.answer.results import Decisions, Result
+from guarantor.model.params import Params, build_params
+from guarantor.scenario.loading import LoadedScenario
+
+
+def manifest(
+    loaded: LoadedScenario,
+    result_options: dict[str, Any],
+    solver: str = "",
+    solver_version: str = "",
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything needed to reproduce a run (the one timestamp is `created_at`)."""
+    import highspy
+    import pulp
+
+    data: dict[str, Any] = {
+        "guarantor_version": __version__,
+        "scenario_file": loaded.path,
+        "input_files": list(loaded.resolved.files),
+        "inputs_sha256": loaded.resolved.sha256(),
+        "solver": solver,
+        "solver_version": solver_version,
+        "pulp_version": pulp.__version__ if hasattr(pulp, "__version__") else "",
+        "highspy_version": getattr(highspy, "__version__", ""),
+        "python_version": platform.python_version(),
+        "options": result_options,
+        "created_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "resolved_scenario": loaded.resolved.data,
+    }
+    if extra:
+        data.update(extra)
+    return data
+
+
+def decisions_payload(d: Decisions) -> dict[str, Any]:
+    """Decisions in a form `guarantor check` reads back (every amount, per period)."""
+    return {
+        "amounts": [[c, k, p, v] for (c, k, p), v in sorted(d.amounts.items())],
+        "funding_usd_m": [[c, p, v] for (c, p), v in sorted(d.funding.items())],
+        "tier": d.tier,
+        "us_command": d.us_command,
+    }
+
+
+def decisions_from_payload(data: dict[str, Any]) -> Decisions:
+    return Decisions(
+        amounts={(c, k, p): float(v) for c, k, p, v in data["amounts"]},
+        funding={(c, p): float(v) for c, p, v in data["funding_usd_m"]},
+        tier=dict(data["tier"]),
+        us_command={k: bool(v) for k, v in data["us_command"].items()},
+    )
+
+
+def result_payload(result: Result, loaded: LoadedScenario, params: Params | None = None) -> dict[str, Any]:
+    """The JSON document a solve writes (keys documented in the README)."""
+    params = params or build_params(loaded.scenario)
+    payload: dict[str, Any] = {
+        "scenario": result.scenario,
+        "question": result.question,
+        "status": str(result.status),
+        "objective": result.objective,
+        "objective_value": result.objective_value,
+        "periods": result.periods,
+    }
+    if result.decisions is not None and result.metrics is not None:
+        d, m = result.decisions, result.metrics
+        first = result.periods[0]
+        payload.update(
+            {
+                "total_cost_usd": round(m.total_cost_usd_m * 1e6, 2),
+                "annual_cost_usd": {p: round(v * 1e6, 2) for p, v in m.annual_cost_usd_m.items()},
+                "us_air_support": d.tier[first],
+                "us_air_support_by_period": d.tier,
+                "us_command_and_control": d.us_command[first],
+                "troops": result.troops(params),
+                "funding_usd": {
+                    c.id: round(sum(d.funding.get((c.id, p), 0.0) for p in result.periods) * 1e6, 2)
+                    for c in params.contributors
+                },
+                "shares": {
+                    "europe_troops": m.europe_troop_share,
+                    "europe_cost": m.europe_cost_share,
+                    "us_cost": m.us_cost_share,
+                    "other_cost": m.other_cost_share,
+                    "other_troops": m.other_troop_share,
+                },
+                "metrics": {
+                    "total_cost_usd_m": m.total_cost_usd_m,
+                    "us_cost_usd_m": m.us_cost_usd_m,
+                    "escalation_risk": m.escalation_risk,
+                    "deployed_force": m.deployed_force,
+                },
+                "allocations": [
+                    {"contributor": c, "capability": k, "period": p, "amount": v}
+                    for (c, k, p), v in sorted(d.amounts.items())
+                    if v
+                ],
+                "decisions": decisions_payload(d),
+            }
+        )
+    payload["constraints"] = [
+        {
+            "name": c.name,
+            "family": c.family,
+            "label": c.label,
+            "origin": c.origin,
+            "binding": c.binding,
+            "activity": c.activity,
+            "slack": c.slack,
+            "shadow_price": c.shadow_price,
+            "unit": c.unit,
+            "explanation": c.explanation,
+        }
+        for c in result.constraints
+    ]
+    payload["reduced_costs"] = [
+        {
+            "contributor": r.contributor,
+            "capability": r.capability,
+            "period": r.period,
+            "reduced_cost": r.reduced_cost,
+            "explanation": r.explanation,
+        }
+        for r in result.reduced_costs
+    ]
+    payload["duals_method"] = result.duals_method
+    payload["notes"] = result.notes
+    if result.diagnosis is not None:
+        payload["diagnosis"] = {
+            "summary": result.diagnosis.summary,
+            "method": result.diagnosis.method,
+            "relaxations": [vars(r) for r in result.diagnosis.relaxations],
+            "conflicting": result.diagnosis.conflicting,
+        }
+    payload["manifest"] = manifest(loaded, result.options, result.solver, result.solver_version)
+    return payload

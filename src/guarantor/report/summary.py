@@ -1,0 +1,89 @@
+"""Short terminal summary of a solve: rich tables of who deploys and pays, shares, binding rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from guarantor.answer.explain import DEFINITIONAL, money
+from guarantor.answer.results import Result
+from guarantor.model.params import build_params
+from guarantor.scenario.loading import LoadedScenario
+
+SHOWN = 10
+"""Binding constraints listed in the terminal; the report lists them all."""
+
+
+def binding_lines(result: Result) -> list[str]:
+    """Plain-language binding constraints: priced ones first, by the size of their price."""
+    binding = [c for c in result.binding if c.family not in DEFINITIONAL and c.explanation]
+    binding.sort(key=lambda c: (-abs(c.shadow_price or 0.0), c.name))
+    return list(dict.fromkeys(c.explanation for c in binding))
+
+
+def print_summary(
+    result: Result, loaded: LoadedScenario, folder: Path, console: Console | None = None
+) -> None:
+    """Who deploys and pays, the US tier, shares against thresholds, and what binds."""
+    console = console or Console()
+    console.print(f"[bold]{result.scenario}[/bold]: {result.question}")
+    console.print(f"status: [bold]{result.status}[/bold]")
+    if result.diagnosis is not None:
+        console.print(f"[red]{result.diagnosis.summary}[/red]")
+        for relax in result.diagnosis.relaxations:
+            console.print(f"  - {relax.explanation}")
+    if result.decisions is None or result.metrics is None:
+        console.print(f"report: {folder}")
+        return
+    params = build_params(loaded.scenario)
+    m, d = result.metrics, result.decisions
+    first = result.periods[0]
+    tier = next(t for t in params.tiers if t.id == d.tier[first])
+    console.print(
+        f"total cost: {money(m.total_cost_usd_m)}"
+        f"{' a year' if len(result.periods) == 1 else ' over the horizon'}; US tier: {tier.label}; "
+        f"US command: {'yes' if d.us_command[first] else 'no'}"
+    )
+    table = Table(title="Who deploys what and who pays (first period)")
+    table.add_column("contributor")
+    table.add_column("troops", justify="right")
+    table.add_column("other capabilities")
+    table.add_column("pays", justify="right")
+    for c in params.contributors:
+        troops = d.ground(params, c.id, first)
+        others = ", ".join(
+            f"{v:g} {k}"
+            for (cid, k, p), v in sorted(d.amounts.items())
+            if cid == c.id and p == first and k != params.ground and v
+        )
+        paid = d.funding.get((c.id, first), 0.0)
+        if troops or others or paid > 1e-6:
+            table.add_row(c.name, f"{troops:,.0f}", others, money(paid))
+    console.print(table)
+    policy = loaded.scenario.policy
+    shares = Table(title="Shares against policy thresholds")
+    shares.add_column("share")
+    shares.add_column("result", justify="right")
+    shares.add_column("threshold", justify="right")
+    troop_min = policy.europe_min_troop_share.value if policy.europe_min_troop_share else None
+    cost_min = policy.europe_min_cost_share.value if policy.europe_min_cost_share else None
+    shares.add_row(
+        "Europe, troops",
+        f"{m.europe_troop_share:.1%}",
+        f">= {troop_min:.0%}" if troop_min is not None else "-",
+    )
+    shares.add_row(
+        "Europe, costs", f"{m.europe_cost_share:.1%}", f">= {cost_min:.0%}" if cost_min is not None else "-"
+    )
+    shares.add_row("United States, costs", f"{m.us_cost_share:.1%}", "-")
+    console.print(shares)
+    lines = binding_lines(result)
+    if lines:
+        console.print("[bold]Binding constraints[/bold] (largest shadow price first)")
+        for line in lines[:SHOWN]:
+            console.print(f"  - {line}")
+        if len(lines) > SHOWN:
+            console.print(f"  ... and {len(lines) - SHOWN} more in report.md")
+    console.print(f"report: {folder}")

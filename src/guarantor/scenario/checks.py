@@ -1,0 +1,332 @@
+"""Cross-reference checks the schema alone cannot express; all problems are collected.
+
+The checks read the merged *plain data*, not the validated pydantic objects, so they
+run even when schema validation failed elsewhere in the file: a typo'd key and an
+unknown country in the same scenario are reported together. Every access is
+defensive — a value of the wrong type is the schema's business and is skipped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from guarantor.errors import Problem
+from guarantor.scenario.schema import ContributorRule, Model, Scenario
+from guarantor.scenario.validation import misplaced_hint
+from guarantor.scenario.yamlio import Key, display_path, named_path, suggest
+
+if TYPE_CHECKING:
+    from guarantor.scenario.resolved import Resolved
+
+
+PER_PERIOD_RULES = tuple(
+    name for name, info in ContributorRule.model_fields.items() if "dict[str, float]" in str(info.annotation)
+)
+"""Contributor-rule keys that take one number or a number per period (caps, pledges)."""
+
+CAPS = "capabilities are listed under `capabilities:` in the model"
+
+
+class _Collector:
+    """Turns data paths into located problems (file:line:column and a `--set`-style key path)."""
+
+    def __init__(self, resolved: Resolved, prefix: tuple[Key, ...]) -> None:
+        self.resolved = resolved
+        self.prefix = prefix
+        self.schema: type[BaseModel] = Model if prefix == ("",) else Scenario
+        self.problems: list[Problem] = []
+
+    def full(self, path: tuple[Key, ...]) -> tuple[Key, ...]:
+        return tuple(p for p in (*self.prefix, *path) if p != "")
+
+    def add(self, path: tuple[Key, ...], message: str) -> None:
+        full = self.full(path)
+        shown = display_path(named_path(self.resolved.root, full))
+        self.problems.append(Problem(self.resolved.origin_of(full), shown, message))
+
+    def ref(
+        self, path: tuple[Key, ...], name: Any, known: set[str], what: str, where: str, key: bool = False
+    ) -> None:
+        """Report `name` unless it is one of `known`; `where` says where the known names are listed.
+
+        With `key`, `name` is a mapping key, which may be a field indented into the wrong block.
+        """
+        if not isinstance(name, str) or name in known:
+            return
+        hint = suggest(name, known)
+        misplaced = misplaced_hint(self.schema, self.full(path), self.resolved) if key and not hint else None
+        if misplaced:
+            self.add(path, f"unknown {what} {name!r}; {misplaced}")
+            return
+        if not hint and known:
+            listed = ", ".join(sorted(known)[:10]) + (", …" if len(known) > 10 else "")
+            hint = f" (known: {listed})"
+        self.add(path, f"unknown {what} {name!r}{hint}; {where}")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(position, item) for the mapping items of a list; other values are skipped."""
+    value = data.get(key)
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _ids(data: dict[str, Any], key: str) -> set[str]:
+    return {item["id"] for _, item in _items(data, key) if isinstance(item.get("id"), str)}
+
+
+def _duplicates(out: _Collector, data: dict[str, Any], key: str, what: str) -> None:
+    """A repeated id is reported at its second (and later) occurrence."""
+    first: dict[str, int] = {}
+    for i, item in _items(data, key):
+        name = item.get("id")
+        if not isinstance(name, str):
+            continue
+        if name in first:
+            out.add(
+                (key, i, "id"),
+                f"{what} {name!r} appears twice (first as item {first[name] + 1}); "
+                "merge the two entries or rename one",
+            )
+        else:
+            first[name] = i
+
+
+def _cite_all(out: _Collector, value: Any, path: tuple[Key, ...], sources: set[str]) -> None:
+    """Every `source:` of a figure must be a key of `sources:` or a URL."""
+    if isinstance(value, dict):
+        source = value.get("source")
+        if (
+            isinstance(source, str)
+            and "value" in value
+            and not source.startswith(("http://", "https://"))
+            and source not in sources
+        ):
+            out.add(
+                (*path, "source"),
+                f"unknown source key {source!r}{suggest(source, sources)}; "
+                "add it under `sources:` or give a URL",
+            )
+        for key, child in value.items():
+            if key != "sources" or path:
+                _cite_all(out, child, (*path, key), sources)
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            _cite_all(out, child, (*path, i), sources)
+
+
+def _plain(value: Any, resolved: Resolved, prefix: tuple[Key, ...]) -> Any:
+    """Plain data to check: validated objects are checked as the user wrote them (`resolved`)."""
+    if not isinstance(value, BaseModel):
+        return value
+    data: Any = resolved.data
+    for part in prefix:
+        if part != "":
+            data = _mapping(data).get(str(part))
+    return data
+
+
+def check_model(
+    model: dict[str, Any] | Model, resolved: Resolved, prefix: tuple[Key, ...] = ("model",)
+) -> list[Problem]:
+    """Ids unique and known, sources cited exist, ground capability defined.
+
+    `model` is the plain model data (a validated `Model` is accepted too); `prefix` is where it
+    sits in `resolved` (`("",)` for a model file on its own).
+    """
+    out = _Collector(resolved, prefix)
+    model = _plain(model, resolved, prefix)
+    if not isinstance(model, dict):
+        return []
+    capabilities = _ids(model, "capabilities")
+    sources = set(_mapping(model.get("sources")))
+    _duplicates(out, model, "capabilities", "capability")
+    _duplicates(out, model, "contributors", "contributor")
+    _duplicates(out, model, "us_air_support_tiers", "US tier")
+    ground = model.get("ground_capability", "ground_troops")
+    if isinstance(model.get("capabilities"), list):
+        out.ref(("ground_capability",), ground, capabilities, "capability", CAPS)
+    if model.get("us_air_support_tiers") == []:
+        out.add(("us_air_support_tiers",), "at least one tier is needed (e.g. `- id: none`)")
+    _cite_all(out, model, (), sources)
+    for i, contributor in _items(model, "contributors"):
+        for cap in _mapping(contributor.get("capabilities")):
+            if cap == ground:
+                out.add(
+                    ("contributors", i, "capabilities", cap),
+                    f"{ground!r} is the ground-troop capability; troops come from "
+                    "`deployable_ground_force`, so remove this entry",
+                )
+            else:
+                out.ref(
+                    ("contributors", i, "capabilities", cap), cap, capabilities, "capability", CAPS, key=True
+                )
+    for i, tier in _items(model, "us_air_support_tiers"):
+        for cap in _mapping(tier.get("provides")):
+            out.ref(
+                ("us_air_support_tiers", i, "provides", cap), cap, capabilities, "capability", CAPS, key=True
+            )
+    for cap in _mapping(_mapping(model.get("us_command_and_control")).get("provides")):
+        out.ref(("us_command_and_control", "provides", cap), cap, capabilities, "capability", CAPS, key=True)
+    us = [i for i, c in _items(model, "contributors") if c.get("bloc") == "united_states"]
+    for i in us[1:]:
+        out.add(("contributors", i, "bloc"), "only one contributor can have bloc united_states")
+    return out.problems
+
+
+def check_scenario(data: dict[str, Any] | Scenario, resolved: Resolved) -> list[Problem]:
+    """Every name a scenario uses must exist in its model; per-period keys must be periods.
+
+    `data` is the plain merged data (a validated `Scenario` is accepted too).
+    """
+    data = _plain(data, resolved, ())
+    if not isinstance(data, dict):
+        return []
+    model = _mapping(data.get("model"))
+    problems = check_model(model, resolved)
+    out = _Collector(resolved, ())
+    capabilities = _ids(model, "capabilities")
+    contributors = _ids(model, "contributors")
+    tiers = _ids(model, "us_air_support_tiers")
+    horizon = _mapping(data.get("horizon"))
+    periods = _ids(horizon, "periods")
+    known_caps = isinstance(model.get("capabilities"), list)
+    known_contributors = isinstance(model.get("contributors"), list)
+    known_tiers = isinstance(model.get("us_air_support_tiers"), list)
+
+    def contributor(path: tuple[Key, ...], name: Any) -> None:
+        if known_contributors:
+            out.ref(
+                path,
+                name,
+                contributors,
+                "contributor",
+                "contributors are listed under `contributors:` in the model",
+            )
+
+    def tier(path: tuple[Key, ...], name: Any) -> None:
+        if known_tiers:
+            out.ref(
+                path, name, tiers, "US tier", "tiers are listed under `us_air_support_tiers:` in the model"
+            )
+
+    def period(path: tuple[Key, ...], name: Any, key: bool = True) -> None:
+        out.ref(path, name, periods, "period", "periods are listed under `horizon.periods`", key)
+
+    def non_negative(path: tuple[Key, ...], value: Any) -> None:
+        numbers = value.items() if isinstance(value, dict) else [(None, value)]
+        for key, number in numbers:
+            if isinstance(number, int | float) and not isinstance(number, bool) and number < 0:
+                where = path if key is None else (*path, key)
+                out.add(where, f"expected a number >= 0, got {number:g} (use 0 to forbid)")
+
+    def per_period(path: tuple[Key, ...], value: Any) -> None:
+        if not isinstance(value, dict):
+            return
+        if not periods:
+            out.add(
+                path,
+                "per-period values need `horizon.periods`; add a horizon or give a single number",
+            )
+            return
+        for key in value:
+            period((*path, key), key)
+
+    requirements = _mapping(data.get("requirements"))
+    for cap, value in requirements.items():
+        if known_caps:
+            out.ref(("requirements", cap), cap, capabilities, "capability", CAPS, key=True)
+        per_period(("requirements", cap), value)
+    _duplicates(out, data, "contributors", "rule for contributor")
+    for i, rule in _items(data, "contributors"):
+        contributor(("contributors", i, "id"), rule.get("id"))
+        for cap_key in PER_PERIOD_RULES:
+            per_period(("contributors", i, cap_key), rule.get(cap_key))
+            non_negative(("contributors", i, cap_key), rule.get(cap_key))
+    support = _mapping(data.get("us_air_support"))
+    allowed = support.get("allowed")
+    for i, name in enumerate(allowed if isinstance(allowed, list) else []):
+        tier(("us_air_support", "allowed", i), name)
+    fixed = support.get("fixed")
+    if isinstance(fixed, str):
+        tier(("us_air_support", "fixed"), fixed)
+        if isinstance(allowed, list) and fixed not in allowed and (fixed in tiers or not known_tiers):
+            out.add(
+                ("us_air_support", "fixed"),
+                f"fixed tier {fixed!r} is not in `allowed` ({', '.join(map(str, allowed))}); "
+                "add it there or drop `allowed`",
+            )
+    by_period = _mapping(support.get("allowed_by_period"))
+    if by_period and not periods:
+        out.add(
+            ("us_air_support", "allowed_by_period"),
+            "per-period tiers need `horizon.periods`; add a horizon or use `allowed`",
+        )
+    for name, listed in by_period.items():
+        if periods:
+            period(("us_air_support", "allowed_by_period", name), name)
+        for j, item in enumerate(listed if isinstance(listed, list) else []):
+            tier(("us_air_support", "allowed_by_period", name, j), item)
+    fair = _mapping(_mapping(data.get("policy")).get("fair_share"))
+    members = fair.get("members")
+    for i, member in enumerate(members if isinstance(members, list) else []):
+        contributor(("policy", "fair_share", "members", i), member)
+    ramp = _mapping(horizon.get("max_ramp_up"))
+    for name, value in _mapping(ramp.get("by_contributor")).items():
+        contributor(("horizon", "max_ramp_up", "by_contributor", name), name)
+        non_negative(("horizon", "max_ramp_up", "by_contributor", name), value)
+    _duplicates(out, horizon, "periods", "period")
+    _check_objective(out, data)
+    _check_uncertainty(out, data)
+    return problems + out.problems
+
+
+def _check_objective(out: _Collector, data: dict[str, Any]) -> None:
+    objective = _mapping(data.get("objective"))
+    kind = objective.get("type", "min_cost")
+    budget = _mapping(data.get("policy")).get("total_budget_usd_m")
+    if kind == "max_force" and objective.get("budget_usd_m") is None and budget is None:
+        out.add(
+            ("objective", "type"),
+            "max_force needs a budget: set objective.budget_usd_m (or policy.total_budget_usd_m)",
+        )
+    if kind == "weighted" and not objective.get("weights"):
+        out.add(
+            ("objective", "type"),
+            "a weighted objective needs `weights:`, e.g. [{metric: total_cost, weight: 1}]",
+        )
+    if kind == "lexicographic" and not objective.get("priorities"):
+        out.add(
+            ("objective", "type"),
+            "a lexicographic objective needs `priorities:`, e.g. [{metric: us_involvement}, "
+            "{metric: total_cost}]",
+        )
+
+
+def _check_uncertainty(out: _Collector, data: dict[str, Any]) -> None:
+    """Distributions must address a numeric input that exists."""
+    from guarantor.scenario.paths import numeric_paths
+
+    uncertainty = _mapping(data.get("uncertainty"))
+    known: dict[str, float] | None = None
+    for i, dist in _items(uncertainty, "distributions"):
+        path = dist.get("path")
+        if not isinstance(path, str):
+            continue
+        if known is None:
+            known = numeric_paths(data)
+        if path not in known:
+            out.add(
+                ("uncertainty", "distributions", i, "path"),
+                f"no numeric input at {path!r}{suggest(path, set(known))}; "
+                "`guarantor resolve --explain` lists every path",
+            )

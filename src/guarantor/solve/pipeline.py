@@ -1,0 +1,102 @@
+"""Solve a formulation to a final answer: lexicographic levels, MIP polishing, pool balancing.
+
+These stages sit between the raw solver call and the meaning of the answer, so every
+path (solve, evaluate, analyses) goes through the same steps.
+"""
+
+from __future__ import annotations
+
+from guarantor.model.formulation import Formulation, metric_sense, objective_metrics, set_objective
+from guarantor.model.linear import INF, Row, evaluate
+from guarantor.model.money import add_burden_balance
+from guarantor.scenario.loading import LoadedScenario
+from guarantor.solve.solving import RawSolution, SolveOptions, fixed_integer_lp, solve_linear
+
+
+def options_for(loaded: LoadedScenario, **overrides: object) -> SolveOptions:
+    """Scenario solver options, overridden by explicit (command-line) values that are not None."""
+    base = loaded.scenario.solver
+    values: dict[str, object] = {"solver": base.name, "time_limit": base.time_limit, "gap": base.gap}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return SolveOptions(**values)  # type: ignore[arg-type]
+
+
+def solve_formulation(f: Formulation, options: SolveOptions) -> RawSolution:
+    """Solve, in priority order for lexicographic objectives (each optimum held within tolerance)."""
+    levels = objective_metrics(f.params.scenario)
+    tolerances = [lvl.tolerance for lvl in f.params.scenario.objective.priorities] or [0.0]
+    raw = solve_linear(f.model, options)
+    for level, (metrics, tolerance) in enumerate(zip(levels, tolerances, strict=False)):
+        if level > 0:
+            set_objective(f, metrics)
+            raw = solve_linear(f.model, options)
+        if not raw.status.has_solution or level == len(levels) - 1:
+            break
+        (metric,) = metrics
+        expr = f.metrics[metric]
+        optimum = evaluate(expr, raw.values)
+        slack = tolerance * max(abs(optimum), 1e-9) + 1e-7 * max(1.0, abs(optimum))
+        if metric_sense(metric) == "min":
+            lower, upper = -INF, optimum + slack
+        else:
+            lower, upper = optimum - slack, INF
+        f.model.add_row(
+            Row(
+                f"hold_{metric}",
+                dict(expr),
+                lower,
+                upper,
+                "lexicographic",
+                f"Hold {metric} within {tolerance:.1%} of its optimum",
+                "",
+                relaxable=False,
+            )
+        )
+    if raw.status.has_solution and f.model.is_mip:
+        raw = _polish(f, raw, options)
+    if raw.status.has_solution and f.params.scenario.policy.funding_rule == "common_pool":
+        raw = _balance_pool(f, raw, options)
+    return raw
+
+
+def _polish(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
+    """Re-solve the LP with the integer decisions fixed at their rounded values.
+
+    A MIP solver accepts integers within a tolerance (a binary of 1e-7 counts as 0), which
+    would leak tiny amounts into costs and funding; the polished values are exactly
+    consistent with the rounded decisions, as the independent checker requires.
+    """
+    polished = solve_linear(fixed_integer_lp(f.model, raw.values), options)
+    if polished.status.has_solution:
+        raw.values = polished.values
+        raw.row_duals = polished.row_duals  # the duals a MIP lacks: integers fixed, LP re-solved
+    return raw
+
+
+def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
+    """Hold the optimum, then split the common pool to minimise the largest burden (% of GDP).
+
+    Done on a copy so the model used for duals keeps only the scenario's own rows.
+    """
+    original = f.model
+    optimum = evaluate(original.objective, raw.values)
+    f.model = fixed_integer_lp(original, raw.values) if original.is_mip else original.copy()
+    f.model.add_row(
+        Row(
+            "hold_objective",
+            dict(original.objective),
+            -INF,
+            optimum + 1e-7 * max(1.0, abs(optimum)),
+            "lexicographic",
+            "Hold the optimum while splitting the common pool",
+            "",
+            relaxable=False,
+        )
+    )
+    add_burden_balance(f)
+    balanced = solve_linear(f.model, options)
+    f.model = original
+    if not balanced.status.has_solution:
+        return raw
+    raw.values = balanced.values[: len(original.columns)]
+    return raw

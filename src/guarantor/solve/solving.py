@@ -1,0 +1,159 @@
+"""Run a solver on a linear model through PuLP and map the outcome to our own statuses.
+
+HiGHS runs in-process (default); CBC through PuLP's COIN_CMD. Time-limited or
+gap-limited incumbents are reported as `feasible`, never `optimal`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import pulp
+
+from guarantor.errors import SolverError
+from guarantor.model.linear import INF, LinearModel
+from guarantor.solve.highs_banner import silence_highs_banner
+
+
+class Status(StrEnum):
+    optimal = "optimal"
+    feasible = "feasible"  # a solution, but not proven optimal (time or gap limit)
+    infeasible = "infeasible"
+    unbounded = "unbounded"
+    no_solution = "no_solution"  # time limit or solver failure without a solution
+
+    @property
+    def has_solution(self) -> bool:
+        return self in (Status.optimal, Status.feasible)
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    solver: str = "highs"
+    time_limit: float | None = None
+    gap: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"solver": self.solver, "time_limit": self.time_limit, "gap": self.gap}
+
+
+@dataclass
+class RawSolution:
+    """Column values and row duals in model order, plus solver facts."""
+
+    status: Status
+    objective: float | None
+    values: list[float] = field(default_factory=list)
+    row_duals: list[float] = field(default_factory=list)
+    solver: str = ""
+    solver_version: str = ""
+    seconds: float = 0.0
+    gap: float | None = None
+    message: str = ""
+
+
+def solver_version(name: str) -> str:
+    if name == "highs":
+        import highspy
+
+        h = highspy.Highs()
+        return f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
+    return "CBC (COIN_CMD)"
+
+
+def to_pulp(model: LinearModel, name: str = "guarantor") -> tuple[pulp.LpProblem, list[Any], list[Any]]:
+    """A PuLP problem with the same columns and rows, in the same order."""
+    problem = pulp.LpProblem(name, pulp.LpMinimize)
+    variables = [
+        problem.add_variable(
+            c.name,
+            lowBound=None if c.lower == -INF else c.lower,
+            upBound=None if c.upper == INF else c.upper,
+            cat="Integer" if c.integer else "Continuous",
+        )
+        for c in model.columns
+    ]
+    objective = pulp.LpAffineExpression.from_list([(variables[j], v) for j, v in model.objective.items()])
+    problem.setObjective(objective + model.objective_constant)
+    constraints = []
+    for row in model.rows:
+        expr = pulp.LpAffineExpression.from_list([(variables[j], v) for j, v in row.coefs.items()])
+        if row.lower == row.upper:
+            constraint = expr == row.lower
+        elif row.lower > -INF and row.upper < INF:
+            raise ValueError(f"ranged row {row.name} is not supported")
+        elif row.lower > -INF:
+            constraint = expr >= row.lower
+        else:
+            constraint = expr <= row.upper
+        constraints.append(problem.addConstraint(constraint, row.name))
+    return problem, variables, constraints
+
+
+def _solver(options: SolveOptions, mip: bool) -> pulp.LpSolver:
+    if options.solver == "highs":
+        silence_highs_banner()
+        return pulp.HiGHS(msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap, threads=1)
+    if options.solver == "cbc":
+        return pulp.COIN_CMD(msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap)
+    raise SolverError(f"unknown solver {options.solver!r}; expected highs or cbc")
+
+
+def _status(stats: Any, options: SolveOptions) -> Status:
+    code = stats.status
+    S = pulp.LpSolveStatus
+    if stats.has_solution:
+        gap = stats.gap_rel
+        proven = gap is None or abs(gap) <= 1e-9
+        # CBC reports a gap stop (GapLimit) when it closes the gap completely: that is a proof too
+        if code == S.Optimal and (proven or not options.gap):
+            return Status.optimal
+        if code == S.GapLimit and proven:
+            return Status.optimal
+        return Status.feasible
+    if code == S.Infeasible:
+        return Status.infeasible
+    if code == S.Unbounded:
+        return Status.unbounded
+    return Status.no_solution
+
+
+def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
+    """Solve once; values and duals are read back in model order."""
+    problem, variables, constraints = to_pulp(model)
+    try:
+        stats = problem.solve(_solver(options, mip=model.is_mip))
+    except pulp.PulpSolverError as err:
+        raise SolverError(f"{options.solver} failed: {err}") from None
+    status = _status(stats, options)
+    raw = RawSolution(
+        status=status,
+        objective=stats.objective if status.has_solution else None,
+        solver=options.solver,
+        solver_version=solver_version(options.solver),
+        seconds=stats.time or 0.0,
+        gap=stats.gap_rel if model.is_mip else None,
+        message=stats.status_str,
+    )
+    if status.has_solution:
+        raw.values = [v.value() or 0.0 for v in variables]
+        if not model.is_mip:
+            raw.row_duals = [c.pi or 0.0 for c in constraints]
+        if raw.objective is None:
+            raw.objective = (
+                sum(v * raw.values[j] for j, v in model.objective.items()) + model.objective_constant
+            )
+    return raw
+
+
+def fixed_integer_lp(model: LinearModel, values: list[float]) -> LinearModel:
+    """The LP left when every integer decision is fixed at its value (for MIP duals)."""
+    fixed = model.copy()
+    for j, column in enumerate(fixed.columns):
+        if column.integer:
+            v = float(round(values[j]))
+            column.lower = column.upper = v
+            column.integer = False
+    return fixed
