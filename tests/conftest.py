@@ -20,3 +20,6 @@ def mini_baseline() -> Path:
 def _run_from_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """Paths in messages are relative to the working directory; tests run from the repo root."""
     monkeypatch.chdir(ROOT)
+
+
+pytest_plugins = ["tests.browser"]
