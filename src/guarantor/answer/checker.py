@@ -241,7 +241,7 @@ def own_cost(p: Params, d: Decisions, contributor: str, period: str) -> float:
     cost = 0.0
     for k in p.capabilities:
         unit_cost = c.troop_cost_usd_m if k == p.ground else c.offers.get(k, (0.0, 0.0))[1]
-        cost += d.amounts.get((c.id, k, period), 0.0) / p.unit_size[k] * unit_cost * factor
+        cost += d.amounts.get((c.id, k, period), 0.0) * unit_cost * factor  # per unit, not per block
     if c.is_us:
         tier = next(t for t in p.tiers if t.id == d.tier[period])
         cost += tier.cost_usd_m * factor + (p.c2_cost_usd_m * factor if d.us_command.get(period) else 0.0)

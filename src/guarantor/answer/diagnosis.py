@@ -67,14 +67,24 @@ def iis_rows(model: LinearModel) -> list[str] | None:
 
 
 def ground_capacity(params: Params) -> float:
-    """Troops all eligible contributors could sustain (pool / rotation, within caps)."""
+    """Troops all eligible contributors could sustain (pool / rotation, within caps).
+
+    A contributor counts only what it may actually send: whole blocks of the ground
+    unit size, and nothing when that is below the minimum contingent.
+    """
+    policy = params.scenario.policy
+    minimum = policy.min_contingent.troops if policy.min_contingent is not None else 0.0
+    size = params.unit_size[params.ground]
     total = 0.0
     for c in params.contributors:
         if c.is_us or c.stance == Stance.ruled_out:
             continue
         most = params.sustainable(c)
         cap = params.troop_cap(c, params.periods[0].id)
-        total += most if cap is None else min(most, cap)
+        most = most if cap is None else min(most, cap)
+        if params.integer[params.ground]:
+            most = size * int(most / size + 1e-9)
+        total += most if most >= minimum - 1e-9 else 0.0
     return total
 
 
@@ -149,6 +159,8 @@ def _describe(f: Formulation, i: int, sign: float, amount: float, values: list[f
         if row.name.startswith(f"requirement_{f.params.ground}"):
             capacity = ground_capacity(f.params)
             text += f"; eligible contributors can sustain at most {_fmt(capacity)} troops in all"
+            if f.params.scenario.policy.min_contingent is not None:
+                text += " (counting only those that can field the minimum contingent)"
     elif row.family in ("europe_troop_share", "europe_cost_share"):
         base = evaluate(row.share_base or {}, values)
         points = 100 * amount / base if base > 1e-9 else 0.0

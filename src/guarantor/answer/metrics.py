@@ -35,7 +35,7 @@ def period_cost(params: Params, d: Decisions, period: str) -> float:
         for k in params.capabilities:
             amount = d.amounts.get((c.id, k, period), 0.0)
             unit_cost = c.troop_cost_usd_m if k == params.ground else c.offers.get(k, (0.0, 0.0))[1]
-            cost += amount / params.unit_size[k] * unit_cost * factor
+            cost += amount * unit_cost * factor  # unit costs are per unit, not per block
     tier = next(t for t in params.tiers if t.id == d.tier[period])
     cost += tier.cost_usd_m * factor
     if d.us_command.get(period):

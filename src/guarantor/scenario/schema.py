@@ -101,7 +101,10 @@ class Capability(Strict):
     label: str = Field(description="Human-readable name used in reports.")
     unit: str = Field(description="Unit of one amount, e.g. troops, batteries, squadrons.")
     unit_size: int = Field(
-        default=1, ge=1, description="Deployment comes in whole multiples of this many units."
+        default=1,
+        ge=1,
+        description="Deployment comes in whole blocks of this many units (costs, availability and "
+        "requirements stay per unit; a size above 1 implies whole blocks).",
     )
     whole_units: bool = Field(
         default=False, description="True when amounts must be whole numbers of `unit_size`."
