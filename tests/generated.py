@@ -57,7 +57,7 @@ US = {
 def model(contributors: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "name": "generated",
-        "sources": {"TEST": {"citation": "generated", "year": 2025}},
+        "sources": {"TEST": {"citation": "generated", "year": 2025, "grade": "A", "kind": "dataset"}},
         "rotation_factor": sourced(3),
         "capabilities": [
             {"id": "ground_troops", "label": "Ground troops", "unit": "troops"},

@@ -357,7 +357,7 @@ def reference() -> str:
         "## Figures",
         "",
         "Every number in a base model is a *figure*: a mapping with the number and its provenance,",
-        "e.g. `{value: 3000, source: IMF25}` or `{value: 3, assumption: rule of thirds}`. Exactly one",
+        "e.g. `{value: 3340.0, source: WB23}` or `{value: 3, assumption: rule of thirds}`. Exactly one",
         "of `source` and `assumption` is required. Figures marked `>= 0` in the tables cannot be",
         "negative. A *stance figure* has the same keys with `value` one of "
         + ", ".join(f"`{c}`" for c in _choices(SourcedStance.model_fields["value"].annotation))

@@ -43,12 +43,30 @@ class Stance(StrEnum):
 # --------------------------------------------------------------------------- sources
 
 
+class Grade(StrEnum):
+    """How far a reader can trust a source: A official or primary dataset, B reputable analysis or
+    major outlet, C aggregator, copy or unidentified outlet."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+SourceKind = Literal["dataset", "official", "analysis", "news", "aggregator"]
+
+
 class SourceEntry(Strict):
-    """A citation that sourced numbers refer to by key."""
+    """A citation that sourced numbers refer to by key, graded so weak evidence stands out."""
 
     citation: str = Field(description="Author or publisher and title.")
     year: int = Field(ge=1990, le=2100, description="Year the figure refers to or was published.")
     url: str | None = Field(default=None, description="Where the figure can be checked.")
+    grade: Grade = Field(
+        description="A: official body or primary dataset; B: reputable analysis or major outlet; "
+        "C: aggregator, copy or unidentified outlet."
+    )
+    kind: SourceKind = Field(description="dataset, official, analysis, news or aggregator.")
+    note: str | None = Field(default=None, description="Caveats on the source (how it was read).")
 
 
 class Sourced(Strict):
