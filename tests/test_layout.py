@@ -13,7 +13,7 @@ from pathlib import Path
 import guarantor
 
 PACKAGE = Path(guarantor.__file__).parent
-STAGES = ("scenario", "model", "solve", "answer", "plans", "report", "analysis", "api", "cli")
+STAGES = ("scenario", "model", "solve", "answer", "plans", "report", "analysis", "api", "app", "cli")
 FOUNDATION = {"guarantor", "guarantor.errors", "guarantor.atomic"}
 
 

@@ -172,9 +172,9 @@ def check(
 
 def _register_optional() -> None:
     """Commands that live in their own modules (analysis, plans, comparison)."""
-    from guarantor.cli import analysis, compare, plans
+    from guarantor.cli import analysis, compare, plans, watch
 
-    for module in (compare, analysis, plans):
+    for module in (compare, analysis, plans, watch):
         module.register(app, guarded)
 
 
