@@ -20,6 +20,7 @@ from guarantor.analysis import charts, uncertainty_charts
 from guarantor.analysis.documents import render_documents
 from guarantor.atomic import report_folder, safe_name, write_json, write_text
 from guarantor.errors import GuarantorError
+from guarantor.scenario.yamlio import read_limited
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,8 +104,25 @@ def load_analysis(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]
     path = folder / "analysis.json"
     if not path.is_file():
         raise GuarantorError(f"{folder} is not an analysis folder (no analysis.json)")
-    info = json.loads(path.read_text(encoding="utf-8"))
-    tables = {key: pd.read_parquet(folder / "data" / f"{key}.parquet") for key in info["tables"]}
+    try:
+        info = json.loads(read_limited(path, str(path), "analysis.json").decode("utf-8"))
+        names = info["tables"]
+        kind = info["kind"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.isidentifier() for n in names):
+            raise ValueError("`tables` is not a list of table names")
+        tables = {key: pd.read_parquet(folder / "data" / f"{key}.parquet") for key in names}
+    except (ValueError, KeyError, TypeError, OSError) as error:
+        if isinstance(error, KeyError):
+            what = f"missing key {error}"
+        elif isinstance(error, OSError):
+            what = f"cannot read {error.filename}: {error.strerror or error}"
+        else:
+            what = str(error)
+        raise GuarantorError(
+            f"{path} is damaged ({what[:200]}); re-run the analysis to write it again"
+        ) from None
+    if kind not in ("sweep", "sensitivity", "uncertainty", "pareto"):
+        raise GuarantorError(f"{path}: unknown analysis kind {str(kind)[:40]!r}; re-run the analysis")
     return info, tables
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from guarantor.analysis.engine import Engine, resolve_path
+from guarantor.analysis.limits import check_size
 from guarantor.analysis.outputs import Extractor, status_code
 from guarantor.errors import InputError, Origin, Problem
 from guarantor.solve.fast import FastOptions
@@ -44,6 +45,7 @@ def parse_vary(text: str, data: dict[str, Any]) -> Axis:
             count = int(steps)
             if count < 2:
                 raise ValueError("STEPS must be at least 2")
+            check_size(f"--vary {text}", count, "points on one axis", allow_large=True)
             values = tuple(float(v) for v in np.linspace(float(start), float(stop), count))
         else:
             values = tuple(float(v) for v in spec.split(","))

@@ -7,6 +7,7 @@ Violations are reported in each rule's own units and traced to the YAML line.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -72,9 +73,38 @@ def check_solution(
 ) -> list[Violation]:
     """Every rule the decisions break, in the rule's own units (empty list: all satisfied)."""
     ck = _Check(params, d, origin_of, tolerance)
+    problems = malformed(params, d)
+    if problems:  # the rules below cannot be evaluated on NaN or on names the scenario lacks
+        return [Violation("malformed", problem, math.inf, "") for problem in problems]
     for check in (_amounts, _requirements, _ground_rules, _us_role, _funding, _shares, _budgets, _horizon):
         check(ck)
     return ck.found
+
+
+def malformed(params: Params, d: Decisions) -> list[str]:
+    """Decisions that no rule can judge: non-finite numbers, unknown names, a period without a tier."""
+    periods = {q.id for q in params.periods}
+    tiers = {t.id for t in params.tiers}
+    capabilities = set(params.capabilities)
+    found = []
+    for (c_id, k, period), amount in sorted(d.amounts.items()):
+        if not math.isfinite(amount):
+            found.append(f"{c_id} {k} in {period} is {amount}, not a finite number")
+        if k not in capabilities:
+            found.append(f"unknown capability {k!r} (for {c_id})")
+        if period not in periods:
+            found.append(f"unknown period {period!r} (for {c_id} {k})")
+    for (c_id, period), amount in sorted(d.funding.items()):
+        if not math.isfinite(amount):
+            found.append(f"{c_id} funding in {period} is {amount}, not a finite number")
+        if period not in periods:
+            found.append(f"unknown period {period!r} (for {c_id} funding)")
+    for q in sorted(periods):
+        tier = d.tier.get(q)
+        if tier not in tiers:
+            known = ", ".join(t.id for t in params.tiers)
+            found.append(f"US tier in {q} is {tier!r}, not one of the scenario's tiers ({known})")
+    return list(dict.fromkeys(found))
 
 
 def _amounts(ck: _Check) -> None:
@@ -93,7 +123,7 @@ def _amounts(ck: _Check) -> None:
                     f"{c.name} {k}: {amount:g} is not a whole number of {p.unit_size[k]}-unit blocks",
                     abs(units - round(units)),
                     "units",
-                    (),
+                    ("model", "capabilities", k),
                 )
         if k != p.ground:
             available = c.offers.get(k, (0.0, 0.0))[0]

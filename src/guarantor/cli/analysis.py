@@ -6,6 +6,7 @@ is. Heavy imports (numpy, pandas, matplotlib, HiGHS) happen inside the commands,
 the option types from annotations evaluated inside `register`.
 """
 
+import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,7 +66,22 @@ def _done(folder: Path, lines: list[str], quiet: bool) -> int:
 
 def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> None:
     """Add the analysis commands to the main CLI."""
-    from guarantor.cli.common import GapOption, OutOption, QuietOption, SetOption, SolverOption, TimeOption
+    from guarantor.analysis.limits import check_size
+    from guarantor.cli.common import (
+        AllowLargeOption,
+        GapOption,
+        OutOption,
+        QuietOption,
+        SetOption,
+        SolverOption,
+        TimeOption,
+        fraction,
+        scheduler_address,
+    )
+
+    Seed = Annotated[
+        int, typer.Option("--seed", min=0, help="Seed (>= 0): same seed, same results, any worker count.")
+    ]
 
     Scenario = Annotated[Path, typer.Argument(help="Scenario YAML file.")]
 
@@ -84,6 +100,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
         gap: GapOption = None,
         set_: SetOption = None,
         quiet: QuietOption = False,
+        allow_large: AllowLargeOption = False,
     ) -> None:
         """Solve a grid of input values; chart the cost and mark where the US tier changes."""
 
@@ -95,6 +112,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             loaded = _load(scenario, set_)
             options, name = _options(loaded, solver, time_limit, gap)
             axes = [parse_vary(v, loaded.resolved.data) for v in vary]
+            check_size("--vary", math.prod(len(a.values) for a in axes), "grid points", allow_large)
             with progress_bar("sweep", quiet) as progress:
                 result = run_sweep(loaded.resolved.data, axes, options, name, progress)
             info = {
@@ -118,22 +136,26 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
     def sensitivity(
         scenario: Scenario,
         delta: Annotated[
-            float, typer.Option("--delta", help="Relative change for the tornado (0.2 = ±20%).")
+            float,
+            typer.Option(
+                "--delta", help="Relative change for the tornado (0-1; 0.2 = ±20%).", callback=fraction
+            ),
         ] = 0.2,
         params: Annotated[
             str | None,
             typer.Option("--params", help="Comma-separated key paths (default: all numeric inputs)."),
         ] = None,
         sobol: Annotated[
-            int, typer.Option("--sobol", help="Sobol base sample size N (0: skip; uses SALib).")
+            int, typer.Option("--sobol", min=0, help="Sobol base sample size N (0: skip; uses SALib).")
         ] = 0,
-        seed: Annotated[int, typer.Option("--seed", help="Seed for Sobol sampling.")] = 0,
+        seed: Seed = 0,
         out: OutOption = Path("reports"),
         solver: SolverOption = None,
         time_limit: TimeOption = None,
         gap: GapOption = None,
         set_: SetOption = None,
         quiet: QuietOption = False,
+        allow_large: AllowLargeOption = False,
     ) -> None:
         """Tornado of every input (±delta), LP ranging report, US-tier tipping points, optional Sobol."""
 
@@ -145,6 +167,10 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             loaded = _load(scenario, set_)
             options, name = _options(loaded, solver, time_limit, gap)
             chosen = [p.strip() for p in params.split(",") if p.strip()] if params else None
+            if sobol:
+                inputs = len(chosen) if chosen else 8  # Sobol varies the 8 largest swings by default
+                solves = (1 << max(2, (max(sobol, 4) - 1).bit_length())) * (inputs + 2)
+                check_size("--sobol", solves, "Sobol solves", allow_large)
             with progress_bar("sensitivity", quiet) as progress:
                 result = run_sensitivity(
                     loaded.resolved.data, delta, chosen, sobol, seed, options, name, progress
@@ -173,24 +199,25 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
     @app.command()
     def uncertainty(
         scenario: Scenario,
-        samples: Annotated[int, typer.Option("--samples", help="Number of samples.")] = 1000,
-        seed: Annotated[
-            int, typer.Option("--seed", help="Seed: same seed, same results, any worker count.")
-        ] = 0,
+        samples: Annotated[int, typer.Option("--samples", min=1, help="Number of samples.")] = 1000,
+        seed: Seed = 0,
         workers: Annotated[
-            int | None, typer.Option("--workers", help="Worker processes (default: all cores).")
+            int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores).")
         ] = None,
         scheduler: Annotated[
             str | None,
             typer.Option(
-                "--scheduler", help="Dask scheduler, e.g. tcp://host:8786 (needs guarantor[distributed])."
+                "--scheduler",
+                help="Dask scheduler, e.g. tcp://host:8786 (needs guarantor[distributed]).",
+                callback=scheduler_address,
             ),
         ] = None,
         spread: Annotated[
             float,
             typer.Option(
                 "--spread",
-                help="With no distributions declared: vary every cost input uniformly within ±spread.",
+                help="With no distributions declared: vary every cost input uniformly within ±spread (0-1).",
+                callback=fraction,
             ),
         ] = 0.3,
         sampling: Annotated[
@@ -202,6 +229,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
         gap: GapOption = None,
         set_: SetOption = None,
         quiet: QuietOption = False,
+        allow_large: AllowLargeOption = False,
     ) -> None:
         """Monte Carlo over the scenario's uncertain inputs: cost distribution, US tier frequency, drivers."""
 
@@ -218,6 +246,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
 
             if sampling not in (None, "lhs", "random"):
                 raise InputError([Problem(Origin("--sampling"), "sampling", "expected lhs or random")])
+            check_size("--samples", samples, "samples", allow_large)
             count = worker_count(workers, samples) if not scheduler else 1
             with worker_pool(count) as pool:  # workers start while the scenario is loaded and planned
                 loaded = _load(scenario, set_)
@@ -259,13 +288,16 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 help="Two of cost, us_involvement, deployed_force, europe_share, europe_cost_share.",
             ),
         ] = "cost,us_involvement",
-        points: Annotated[int, typer.Option("--points", help="Epsilon levels along the frontier.")] = 11,
+        points: Annotated[
+            int, typer.Option("--points", min=2, help="Epsilon levels along the frontier (>= 2).")
+        ] = 11,
         out: OutOption = Path("reports"),
         solver: SolverOption = None,
         time_limit: TimeOption = None,
         gap: GapOption = None,
         set_: SetOption = None,
         quiet: QuietOption = False,
+        allow_large: AllowLargeOption = False,
     ) -> None:
         """Trade-off frontier between two objectives (epsilon-constraint), knee point marked."""
 
@@ -275,6 +307,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             from guarantor.analysis.tables import pareto_tables
             from guarantor.errors import InputError, Origin, Problem
 
+            check_size("--points", points, "frontier points", allow_large)
             loaded = _load(scenario, set_)
             options, name = _options(loaded, solver, time_limit, gap)
             if name != "highs":

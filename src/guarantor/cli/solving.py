@@ -85,8 +85,11 @@ def check_saved(scenario: Path, saved: Path, overrides: list[str]) -> int:
 
         decisions = complete_decisions(params, load_plan(saved, params))
     else:
+        from guarantor.scenario.yamlio import read_limited
+
+        text = read_limited(saved, str(saved), "a results.json or plan YAML")
         try:
-            data = json.loads(saved.read_text(encoding="utf-8"))
+            data = json.loads(text.decode("utf-8"))
             decisions = decisions_from_payload(data["decisions"])
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise InputError(
@@ -98,6 +101,11 @@ def check_saved(scenario: Path, saved: Path, overrides: list[str]) -> int:
                     )
                 ]
             ) from None
+    from guarantor.answer.checker import malformed
+
+    problems = malformed(params, decisions)
+    if problems:
+        raise InputError([Problem(Origin(str(saved)), "decisions", problem) for problem in problems])
     violations = check_solution(params, decisions, loaded.origin_of)
     for v in violations:
         typer.echo(f"violation: {v}")

@@ -149,7 +149,7 @@ def add_ground_force_constraints(f: Formulation) -> None:
             if cap is not None and c.stance != Stance.ruled_out:
                 origin = (
                     f.origin_of("contributors", rules[c.id], "troop_cap")
-                    if c.id in rules
+                    if p.explicit_troop_cap(c, period.id) is not None
                     else f.origin_of("policy", "conditional_troop_cap")
                 )
                 f.add_row(

@@ -83,17 +83,25 @@ class Params:
         return value or 0.0
 
     def troop_cap(self, contributor: ContributorParams, period: str) -> float | None:
-        """Scenario cap for a contributor, or the conditional-stance cap, whichever is tighter."""
-        caps: list[float] = []
-        for rule in self.scenario.contributors:
-            if rule.id == contributor.id:
-                cap = period_value(rule.troop_cap, period)
-                if cap is not None:
-                    caps.append(cap)
+        """The contributor's own `troop_cap` if its rule sets one, else the conditional-stance cap.
+
+        Precedence: an explicit per-contributor rule overrides a policy default, in either
+        direction (an explicit 10,000 lifts `policy.conditional_troop_cap: 5000`).
+        """
+        explicit = self.explicit_troop_cap(contributor, period)
+        if explicit is not None:
+            return explicit
         conditional = self.scenario.policy.conditional_troop_cap
         if contributor.stance == Stance.conditional and conditional is not None:
-            caps.append(conditional)
-        return min(caps) if caps else None
+            return conditional
+        return None
+
+    def explicit_troop_cap(self, contributor: ContributorParams, period: str) -> float | None:
+        """The cap the contributor's own scenario rule sets for this period, if any."""
+        for rule in self.scenario.contributors:
+            if rule.id == contributor.id:
+                return period_value(rule.troop_cap, period)
+        return None
 
     def troop_min(self, contributor: ContributorParams, period: str) -> float | None:
         """A pledged contingent the scenario holds a contributor to."""

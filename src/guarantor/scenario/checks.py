@@ -8,15 +8,18 @@ defensive — a value of the wrong type is the schema's business and is skipped 
 
 from __future__ import annotations
 
+import math
+import typing
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from guarantor.errors import Problem
 from guarantor.scenario.schema import ContributorRule, Model, Scenario
-from guarantor.scenario.validation import misplaced_hint
-from guarantor.scenario.yamlio import Key, display_path, named_path, suggest
+from guarantor.scenario.validation import misplaced_hint, type_members, type_step
+from guarantor.scenario.yamlio import Key, describe, display_path, named_path, shown, suggest
 
 if TYPE_CHECKING:
     from guarantor.scenario.resolved import Resolved
@@ -28,6 +31,17 @@ PER_PERIOD_RULES = tuple(
 """Contributor-rule keys that take one number or a number per period (caps, pledges)."""
 
 CAPS = "capabilities are listed under `capabilities:` in the model"
+
+MAX_MAGNITUDE = 1e9
+"""Largest number accepted anywhere in a model or scenario, in the unit its key names.
+
+A billion troops, units, USD, USD million or USD billion is beyond any real case; larger
+values only overflow the solver's tolerances (HiGHS reads 1e20 as infinite)."""
+
+MAX_PERIODS = 100
+"""Most periods in a horizon: the model grows with contributors x capabilities x periods."""
+
+LIMITS_HINT = "see 'Input limits' in the README"
 
 
 class _Collector:
@@ -46,6 +60,10 @@ class _Collector:
         full = self.full(path)
         shown = display_path(named_path(self.resolved.root, full))
         self.problems.append(Problem(self.resolved.origin_of(full), shown, message))
+
+    def line_of(self, path: tuple[Key, ...]) -> str:
+        """'set at file:line:column', to name the other side of a contradiction."""
+        return f"set at {self.resolved.origin_of(self.full(path))}"
 
     def ref(
         self, path: tuple[Key, ...], name: Any, known: set[str], what: str, where: str, key: bool = False
@@ -180,6 +198,7 @@ def check_model(
     us = [i for i, c in _items(model, "contributors") if c.get("bloc") == "united_states"]
     for i in us[1:]:
         out.add(("contributors", i, "bloc"), "only one contributor can have bloc united_states")
+    check_numbers(out, model, [Model])
     return out.problems
 
 
@@ -285,8 +304,17 @@ def check_scenario(data: dict[str, Any] | Scenario, resolved: Resolved) -> list[
         contributor(("horizon", "max_ramp_up", "by_contributor", name), name)
         non_negative(("horizon", "max_ramp_up", "by_contributor", name), value)
     _duplicates(out, horizon, "periods", "period")
+    periods_list = horizon.get("periods")
+    if isinstance(periods_list, list) and len(periods_list) > MAX_PERIODS:
+        out.add(
+            ("horizon", "periods"),
+            f"{len(periods_list):,} periods is over the limit of {MAX_PERIODS} ({LIMITS_HINT}); "
+            "use longer periods (`years:`)",
+        )
     _check_objective(out, data)
     _check_uncertainty(out, data)
+    check_numbers(out, {k: v for k, v in data.items() if k != "model"}, [Scenario])
+    check_rules(out, data)
     return problems + out.problems
 
 
@@ -329,4 +357,179 @@ def _check_uncertainty(out: _Collector, data: dict[str, Any]) -> None:
                 ("uncertainty", "distributions", i, "path"),
                 f"no numeric input at {path!r}{suggest(path, set(known))}; "
                 "`guarantor resolve --explain` lists every path",
+            )
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def check_numbers(out: _Collector, value: Any, annotations: list[Any], path: tuple[Key, ...] = ()) -> None:
+    """Numbers must be written as numbers, and within `MAX_MAGNITUDE`.
+
+    Pydantic's lax mode would read `ground_troops: yes` (YAML's true) as 1 troop and
+    `"30000"` as 30,000; a number the schema expects must be a YAML number. The schema
+    types are walked beside the data, so only keys that hold numbers are concerned.
+    """
+    kinds = [m for a in annotations for m in type_members(a)]
+    if not kinds:
+        return
+    if isinstance(value, dict):
+        for key, child in value.items():
+            check_numbers(out, child, type_step(kinds, key), (*path, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            check_numbers(out, child, type_step(kinds, i), (*path, i))
+    else:
+        message = number_problem(value, kinds)
+        if message:
+            out.add(path, message)
+
+
+def _takes(kinds: list[Any]) -> tuple[bool, bool, bool]:
+    """Whether the allowed types take numbers, text, booleans."""
+    number = any(k in (int, float) for k in kinds)
+    text = any(
+        k is str or typing.get_origin(k) is Literal or (isinstance(k, type) and issubclass(k, Enum))
+        for k in kinds
+    )
+    return number, text, bool in kinds
+
+
+def number_problem(value: Any, kinds: list[Any]) -> str:
+    """Why a scalar is not an acceptable number where `kinds` are allowed ('' if it is)."""
+    number, text, boolean = _takes(kinds)
+    if not number:
+        return ""
+    if isinstance(value, bool):
+        if boolean:
+            return ""
+        return (
+            f"expected a number, found {describe(value)} (YAML reads yes/no/on/off as true/false); "
+            "write the number"
+        )
+    if isinstance(value, str) and not text:
+        try:
+            parsed = float(value)
+        except ValueError:
+            return ""  # not number-like: the schema reports it
+        if not math.isfinite(parsed):
+            return f"expected a finite number, found text {shown(value)}"
+        return f"expected a number, found text {shown(value)}; remove the quotes"
+    if isinstance(value, int | float):
+        return magnitude_problem(value)
+    return ""
+
+
+def magnitude_problem(value: float) -> str:
+    """'' when `value` is finite and within `MAX_MAGNITUDE`, else a message naming the limit."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"expected a finite number, found {shown(value)}"
+    if abs(value) <= MAX_MAGNITUDE:
+        return ""
+    got = f"{value:.3g}" if isinstance(value, float) else f"a number of {len(str(abs(value))):,} digits"
+    return (
+        f"{got} is beyond the input limit of ±{MAX_MAGNITUDE:,.0f} (10^9) in this key's unit ({LIMITS_HINT})"
+    )
+
+
+# --------------------------------------------------------------------------- contradictions
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _by_period(value: Any) -> dict[str | None, float]:
+    """A per-period rule as {period: number}; a single number applies to every period (key None)."""
+    if isinstance(value, dict):
+        return {k: n for k, v in value.items() if (n := _number(v)) is not None}
+    n = _number(value)
+    return {} if n is None else {None: n}
+
+
+def _at(values: dict[str | None, float], period: str | None) -> float | None:
+    return values.get(period, values.get(None))
+
+
+def check_rules(out: _Collector, data: dict[str, Any]) -> None:
+    """Rules that contradict each other are errors: no plan could satisfy both.
+
+    Precedence (documented in the README and docs/formulation.md): a contributor's own
+    rule (`troop_cap`, `stance`) overrides a policy default (`policy.conditional_troop_cap`);
+    where a pledge conflicts with a cap or a stance, the user must say which one wins.
+    """
+    model = _mapping(data.get("model"))
+    policy = _mapping(data.get("policy"))
+    stances = {c.get("id"): _mapping(c.get("stance")).get("value") for _, c in _items(model, "contributors")}
+    blocs = {c.get("id"): c.get("bloc") for _, c in _items(model, "contributors")}
+    no_us_troops = _mapping(policy.get("no_us_ground_troops")).get("value", True) is not False
+    conditional = _number(policy.get("conditional_troop_cap"))
+    for i, rule in _items(data, "contributors"):
+        name = rule.get("id")
+        pledges = _by_period(rule.get("troop_min"))
+        if name not in stances or not any(v > 0 for v in pledges.values()):
+            continue
+        caps = _by_period(rule.get("troop_cap"))
+        stance = rule.get("stance") or stances[name]
+        where = ("contributors", i, "troop_min")
+        pledge = max(pledges.values())
+        if rule.get("exclude") is True:
+            out.add(where, f"pledges {pledge:,.0f} troops but the rule also has `exclude: true`; drop one")
+            continue
+        if stance == "ruled_out":
+            stance_at = ("contributors", i, "stance") if rule.get("stance") else None
+            line = out.line_of(stance_at) if stance_at else f"the model's stance for {name!r}"
+            out.add(
+                where,
+                f"pledges {pledge:,.0f} troops from a contributor that has ruled out sending troops "
+                f"({line}); set `stance:` in this rule to override the stance, or drop `troop_min`",
+            )
+            continue
+        if blocs.get(name) == "united_states" and no_us_troops:
+            stated = "no_us_ground_troops" in policy
+            rule_at = out.line_of(("policy", "no_us_ground_troops")) if stated else "on by default"
+            out.add(
+                where,
+                f"pledges {pledge:,.0f} US troops but policy.no_us_ground_troops forbids them ({rule_at}); "
+                "drop the pledge or set policy.no_us_ground_troops.value: false",
+            )
+            continue
+        for period in sorted(pledges, key=str):
+            low, cap = pledges[period], _at(caps, period)
+            when = f" in {period}" if period else ""
+            if cap is not None and low > cap:
+                out.add(
+                    where,
+                    f"troop_min {low:,.0f}{when} is above this contributor's troop_cap {cap:,.0f} "
+                    f"({out.line_of(('contributors', i, 'troop_cap'))}); lower troop_min or raise troop_cap",
+                )
+            elif cap is None and stance == "conditional" and conditional is not None and low > conditional:
+                out.add(
+                    where,
+                    f"troop_min {low:,.0f}{when} is above policy.conditional_troop_cap {conditional:,.0f} "
+                    f"({out.line_of(('policy', 'conditional_troop_cap'))}), which caps conditional "
+                    "contributors; give this contributor its own `troop_cap` (a contributor's rule "
+                    "overrides the policy default) or lower troop_min",
+                )
+    _check_tiers_by_period(out, _mapping(data.get("us_air_support")))
+
+
+def _check_tiers_by_period(out: _Collector, support: dict[str, Any]) -> None:
+    """A period whose tiers share none with `allowed` (or exclude `fixed`) can have no US tier."""
+    allowed, fixed = support.get("allowed"), support.get("fixed")
+    for period, listed in _mapping(support.get("allowed_by_period")).items():
+        if not isinstance(listed, list):
+            continue
+        where = ("us_air_support", "allowed_by_period", period)
+        if isinstance(allowed, list) and not set(listed) & set(allowed):
+            out.add(
+                where,
+                f"no tier of {period!r} ({', '.join(map(str, listed))}) is in us_air_support.allowed "
+                f"({', '.join(map(str, allowed))}); no US tier could be chosen in that period",
+            )
+        elif isinstance(fixed, str) and fixed not in listed:
+            out.add(
+                where,
+                f"us_air_support.fixed is {fixed!r}, which {period!r} does not allow; "
+                "add it to this list or drop `fixed`",
             )

@@ -26,16 +26,16 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- walking the schema
 
 
-def _members(annotation: Any) -> list[Any]:
+def type_members(annotation: Any) -> list[Any]:
     """The concrete types behind Optional/Union/Annotated wrappers."""
     origin = typing.get_origin(annotation)
     if origin in (Union, types.UnionType):
         found: list[Any] = []
         for arg in typing.get_args(annotation):
-            found.extend(_members(arg))
+            found.extend(type_members(arg))
         return found
     if origin is typing.Annotated:
-        return _members(typing.get_args(annotation)[0])
+        return type_members(typing.get_args(annotation)[0])
     return [annotation]
 
 
@@ -50,11 +50,11 @@ def _field(cls: type[BaseModel], name: str) -> FieldInfo | None:
     return None
 
 
-def _step(annotations: list[Any], part: Key) -> list[Any]:
+def type_step(annotations: list[Any], part: Key) -> list[Any]:
     """Types found one key (or list position / named item) below `annotations`."""
     found: list[Any] = []
     for annotation in annotations:
-        for member in _members(annotation):
+        for member in type_members(annotation):
             origin = typing.get_origin(member)
             if _is_model(member) and isinstance(part, str):
                 info = _field(member, part)
@@ -71,10 +71,10 @@ def types_at(schema: type[BaseModel], loc: tuple[Key, ...]) -> list[Any]:
     """Every type the schema allows at `loc` (several where a union allows several)."""
     annotations: list[Any] = [schema]
     for part in loc:
-        annotations = _step(annotations, part)
+        annotations = type_step(annotations, part)
         if not annotations:
             break
-    return [m for a in annotations for m in _members(a)]
+    return [m for a in annotations for m in type_members(a)]
 
 
 def fields_at(schema: type[BaseModel], loc: tuple[Key, ...]) -> set[str]:

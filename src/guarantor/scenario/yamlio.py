@@ -9,6 +9,8 @@ a scenario must never end in a traceback.
 from __future__ import annotations
 
 import difflib
+import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,9 @@ MAX_VALUES = 200_000
 
 MAX_SHOWN = 60
 """Longest input echoed back in a message; longer values are cut with an ellipsis."""
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Largest input file read (8 MiB; the shipped model is about 0.1 MiB): a huge file cannot exhaust memory."""
 
 
 @dataclass
@@ -69,7 +74,22 @@ def is_file(path: Path) -> bool:
         return False
 
 
-class _Reader(yaml.SafeLoader):
+EXPONENT_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$")
+"""Numbers such as `1e6` or `2.5e3`, which YAML 1.1 (PyYAML) reads as text but YAML 1.2 as floats."""
+
+
+class _Numbers(yaml.SafeLoader):
+    """SafeLoader that reads `1e6` as a number, as YAML 1.2 and every editor do.
+
+    Without it `ground_troops: 1e6` would be the text '1e6', which strict numeric
+    validation rightly refuses.
+    """
+
+
+_Numbers.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, list("-+0123456789."))
+
+
+class _Reader(_Numbers):
     """SafeLoader that only composes nodes; construction is done by `_to_node`."""
 
 
@@ -103,6 +123,9 @@ class _Builder:
             raise InputError(
                 [Problem(self.origin(node), display_path(path), "a YAML alias refers to itself; remove it")]
             )
+        tag_problem = _tag_problem(node)
+        if tag_problem:
+            self.problems.append(Problem(self.origin(node), display_path(path), tag_problem))
         if isinstance(node, yaml.MappingNode):
             self.active.add(id(node))
             try:
@@ -180,6 +203,24 @@ class _Builder:
         return None
 
 
+def _tag_problem(node: yaml.Node) -> str:
+    """A tag on a list or mapping (`!!set`, `!!python/tuple [..]`, `!custom {..}`): never meant here.
+
+    PyYAML's composer keeps such tags without acting on them, so they would pass silently;
+    scalars are checked when they are constructed (`_Builder._scalar`).
+    """
+    if isinstance(node, yaml.MappingNode):
+        kind, plain = "mapping", "tag:yaml.org,2002:map"
+    elif isinstance(node, yaml.SequenceNode):
+        kind, plain = "list", "tag:yaml.org,2002:seq"
+    else:
+        return ""
+    if node.tag == plain:
+        return ""
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    return f"unsupported YAML tag {shown(tag)} on a {kind}; remove the tag (plain lists and mappings only)"
+
+
 def _position(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of a character index."""
     before = text[:index]
@@ -246,16 +287,67 @@ def _syntax_problem(err: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     return Problem(origin, "", f"YAML syntax error: {hint} [{problem}]")
 
 
-def _read_text(path: Path, name: str) -> str:
+def read_limited(path: Path, name: str, what: str = "a YAML file") -> bytes:
+    """The bytes of a regular file of at most `MAX_FILE_BYTES`; anything else is an `InputError`.
+
+    Special files are refused before they are opened: a FIFO would block forever and
+    `/dev/zero` would never end. The size is checked on the open file as well, so a file
+    that grows after `stat` is still cut off at the limit.
+    """
     try:
-        if not path.exists():
-            raise InputError([Problem(Origin(name), "", "file not found")])
-        if path.is_dir():
-            raise InputError([Problem(Origin(name), "", "is a folder, expected a YAML file")])
-        data = path.read_bytes()
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError([Problem(Origin(name), "", "file not found")]) from None
     except (OSError, ValueError) as err:
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        raise InputError([Problem(Origin(name), "", f"cannot read the file: {reason}")]) from None
+        raise InputError([Problem(Origin(name), "", f"cannot read the file: {_reason(err)}")]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError([Problem(Origin(name), "", f"is a folder, expected {what}")])
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            [
+                Problem(
+                    Origin(name), "", f"is {_special_kind(info.st_mode)}, not a regular file; expected {what}"
+                )
+            ]
+        )
+    limit = f"{MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(
+            [
+                Problem(
+                    Origin(name), "", f"file is {info.st_size / 2**20:,.1f} MiB, over the {limit} input limit"
+                )
+            ]
+        )
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as err:
+        raise InputError([Problem(Origin(name), "", f"cannot read the file: {_reason(err)}")]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError([Problem(Origin(name), "", f"file is over the {limit} input limit")])
+    return data
+
+
+def _reason(err: Exception) -> str:
+    return err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+
+
+def _special_kind(mode: int) -> str:
+    """Name a special file for messages."""
+    for test, kind in (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def _read_text(path: Path, name: str) -> str:
+    data = read_limited(path, name)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -329,11 +421,19 @@ def read_yaml(path: Path) -> Node:
                 Problem(
                     root.origin,
                     "",
-                    f"expected a mapping of `key: value` lines at the top, found {describe(root.value)}",
+                    "expected a mapping of `key: value` lines at the top, found "
+                    f"{_kind_only(root.value)}; is this a Guarantor model or scenario file?",
                 )
             ]
         )
     return root
+
+
+def _kind_only(value: Any) -> str:
+    """What a whole file holds, without echoing it: the file may not be ours (`extends: ~/.netrc`)."""
+    if isinstance(value, str):
+        return f"plain text of {len(value):,} characters"
+    return describe(value) if isinstance(value, list | dict) or value is None else "a single value"
 
 
 def describe(value: Any) -> str:
@@ -456,7 +556,7 @@ def set_path(
             ]
         )
     try:
-        value = yaml.safe_load(raw_value) if raw_value.strip() else ""
+        value = yaml.load(raw_value, Loader=_Numbers) if raw_value.strip() else ""
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         value = raw_value
     node = root
@@ -467,6 +567,9 @@ def set_path(
             if last:
                 if value is None:
                     node.value.pop(part, None)
+                elif _is_figure(node.value.get(part)) and not isinstance(value, dict | list):
+                    # figure shorthand, as `--vary` takes it: `...cost_per_soldier_year_usd=150000`
+                    node.value[part].value["value"] = _node_from_plain(value, origin)
                 else:
                     node.value[part] = _node_from_plain(value, origin)
                 return
@@ -500,6 +603,11 @@ def set_path(
                 ]
             )
         walked.append(part)
+
+
+def _is_figure(node: Node | None) -> bool:
+    """A sourced figure (`{value: …, source: …}`): `--set` of a plain value changes its `value`."""
+    return node is not None and isinstance(node.value, dict) and "value" in node.value
 
 
 def _list_item(
