@@ -98,22 +98,20 @@ class Params:
 
     def explicit_troop_cap(self, contributor: ContributorParams, period: str) -> float | None:
         """The cap the contributor's own scenario rule sets for this period, if any."""
-        for rule in self.scenario.contributors:
-            if rule.id == contributor.id:
-                return period_value(rule.troop_cap, period)
-        return None
+        return self._rule_value(contributor, "troop_cap", period)
 
     def troop_min(self, contributor: ContributorParams, period: str) -> float | None:
         """A pledged contingent the scenario holds a contributor to."""
-        for rule in self.scenario.contributors:
-            if rule.id == contributor.id:
-                return period_value(rule.troop_min, period)
-        return None
+        return self._rule_value(contributor, "troop_min", period)
 
     def funding_cap(self, contributor: ContributorParams, period: str) -> float | None:
+        return self._rule_value(contributor, "funding_cap_usd_m", period)
+
+    def _rule_value(self, contributor: ContributorParams, key: str, period: str) -> float | None:
+        """A per-period number of the contributor's scenario rule (None: no rule, or not set)."""
         for rule in self.scenario.contributors:
             if rule.id == contributor.id:
-                return period_value(rule.funding_cap_usd_m, period)
+                return period_value(getattr(rule, key), period)
         return None
 
     def sustainable(self, contributor: ContributorParams) -> float:
