@@ -17,7 +17,7 @@ import numpy as np
 
 from guarantor.errors import InputError, Origin, Problem
 from guarantor.model.build import build
-from guarantor.model.formulation import Formulation
+from guarantor.model.formulation import Formulation, OriginLookup
 from guarantor.model.linear import INF, Row
 from guarantor.scenario.paths import get_value, with_values
 from guarantor.scenario.schema import Scenario
@@ -67,11 +67,16 @@ class Engine:
     """Build once, re-solve many: variants of one scenario on a live HiGHS model."""
 
     def __init__(
-        self, data: dict[str, Any], options: FastOptions | None = None, solver: str = "highs"
+        self,
+        data: dict[str, Any],
+        options: FastOptions | None = None,
+        solver: str = "highs",
+        metric_rows: bool = True,
     ) -> None:
         self.data = data
         self.options = options or FastOptions()
         self.backend = solver
+        self.metric_rows = metric_rows  # the web app reads metrics from the decisions: no extra rows
         self.scenario = Scenario.model_validate(data)
         self.lexicographic = self.scenario.objective.type == "lexicographic" or solver != "highs"
         self.formulation = self._build(self.scenario)
@@ -95,10 +100,25 @@ class Engine:
         """Rebuild the linear model with new values (raises InputError if they are invalid)."""
         return self._build(self.validate(values)) if values else self.formulation
 
-    def _build(self, scenario: Scenario) -> Formulation:
+    def _build(self, scenario: Scenario, origin_of: OriginLookup | None = None) -> Formulation:
         """The formulation (with metric rows on the in-place path; the standard path solves it as is)."""
-        f = build(scenario)
-        return f if self.lexicographic else add_metric_rows(f)
+        f = build(scenario, origin_of)
+        return f if self.lexicographic or not self.metric_rows else add_metric_rows(f)
+
+    def solve_variant(self, scenario: Scenario, origin_of: OriginLookup | None = None) -> Point:
+        """Solve a scenario validated elsewhere (the web app validates as YAML does) on the live model.
+
+        The point carries the variant's own formulation, whose labels state the variant's numbers
+        and whose rows are traced by `origin_of` (origins are not numbers: the structure is the same).
+        """
+        f = self._build(scenario, origin_of)
+        if self.lexicographic:
+            return Point(self._solve_standard(f), f)
+        arrays = ArrayModel.from_linear(f.model)
+        if arrays.structure != self.base.structure:
+            self.rebuilds += 1
+            return Point(Solver(arrays, self.options).solve(arrays.flat()), f)
+        return Point(self.solve_flat(arrays.flat()), f)
 
     def solve(self, values: dict[str, float] | None = None) -> Point:
         """Solve the scenario with `values` set at their key paths."""

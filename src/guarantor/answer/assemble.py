@@ -7,17 +7,22 @@ from guarantor.answer.explain import constraint_reports, objective_unit, reduced
 from guarantor.answer.metrics import compute_metrics, decisions_from_values
 from guarantor.answer.results import Result
 from guarantor.model.build import formulate
+from guarantor.model.formulation import Formulation
 from guarantor.scenario.loading import LoadedScenario
 from guarantor.solve.pipeline import options_for, solve_formulation
-from guarantor.solve.solving import SolveOptions, Status
+from guarantor.solve.solving import RawSolution, SolveOptions, Status
 
 
 def solve_scenario(loaded: LoadedScenario, options: SolveOptions | None = None) -> Result:
     """Solve a loaded scenario and explain the answer (or diagnose its infeasibility)."""
     options = options or options_for(loaded)
     f = formulate(loaded)
-    raw = solve_formulation(f, options)
-    scenario = loaded.scenario
+    return explain_solution(f, solve_formulation(f, options), options)
+
+
+def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) -> Result:
+    """The `Result` of a solved formulation, however it was solved (standard or fast path)."""
+    scenario = f.params.scenario
     result = Result(
         scenario=scenario.name,
         question=scenario.question,

@@ -172,9 +172,9 @@ def check(
 
 def _register_optional() -> None:
     """Commands that live in their own modules (analysis, plans, comparison)."""
-    from guarantor.cli import analysis, compare, plans, watch
+    from guarantor.cli import analysis, compare, plans, serve, watch
 
-    for module in (compare, analysis, plans, watch):
+    for module in (compare, analysis, plans, watch, serve):
         module.register(app, guarded)
 
 

@@ -12,7 +12,8 @@ removes the key it names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,11 @@ def _resolve(path: Path, overrides: list[str] | tuple[str, ...]) -> tuple[Resolv
         model_node = merge(model_node, model_overrides)
     root.value["model"] = model_node
     root.value.pop("$schema", None)
+    return Resolved(root, tuple(sorted(files))), _apply_sets(root, overrides)
+
+
+def _apply_sets(root: Node, overrides: Iterable[str]) -> list[Problem]:
+    """Apply `--set key.path=value` overrides in order; return those that could not be applied."""
     problems: list[Problem] = []
     for text in overrides:
         key, sep, raw = text.partition("=")
@@ -226,7 +232,52 @@ def _resolve(path: Path, overrides: list[str] | tuple[str, ...]) -> tuple[Resolv
             set_path(root, key.strip(), raw.strip(), origin, _can_add_item)
         except InputError as error:
             problems.extend(error.problems)
-    return Resolved(root, tuple(sorted(files))), problems
+    return problems
+
+
+def load_variant(base: LoadedScenario, overrides: Iterable[str]) -> LoadedScenario:
+    """`base` with `--set` overrides, validated exactly as `load_scenario` would, without re-reading files.
+
+    Only the branches the overrides touch are copied (the base tree is shared and never changed),
+    so a variant costs a validation, not a file read: the live web app validates every control this way.
+    """
+    overrides = list(overrides)
+    root = _copy_along(base.resolved.root, [text.partition("=")[0].strip() for text in overrides])
+    problems = _apply_sets(root, overrides)
+    resolved = Resolved(root, base.resolved.files)
+    scenario = _validate(resolved, Scenario, lambda data: check_scenario(data, resolved), problems)
+    return LoadedScenario(scenario, resolved, base.path)
+
+
+def _copy_along(root: Node, paths: list[str]) -> Node:
+    """A copy of `root` in which every node on the given key paths is a fresh copy."""
+    top = Node(dict(root.value), root.origin, list(root.layers))
+    for dotted in paths:
+        node = top
+        for part in (p.strip() for p in dotted.split(".")):
+            if isinstance(node.value, dict) and part in node.value:
+                index: Any = part
+            elif isinstance(node.value, list):
+                items = node.value
+                index = next((i for i, it in enumerate(items) if _item_id(it) == part), None)
+                if index is None and part.isdigit() and int(part) < len(items):
+                    index = int(part)
+                if index is None:
+                    break
+            else:
+                break
+            child = node.value[index]
+            if isinstance(child.value, dict | list):
+                child = Node(copy.copy(child.value), child.origin, list(child.layers))
+                node.value[index] = child
+            node = child
+    return top
+
+
+def _item_id(item: Node) -> str | None:
+    if isinstance(item.value, dict) and "id" in item.value:
+        return str(item.value["id"].value)
+    return None
 
 
 def _can_add_item(path: tuple[str, ...]) -> bool:
@@ -306,6 +357,7 @@ __all__ = [
     "is_model_file",
     "load_model",
     "load_scenario",
+    "load_variant",
     "named_path",
     "resolve_scenario",
 ]

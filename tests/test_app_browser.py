@@ -1,0 +1,140 @@
+"""`guarantor serve` in a real browser (Playwright driving Debian's Chromium): what an analyst does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.served import Served
+from typer.testing import CliRunner
+
+from guarantor.api import solve_file
+from guarantor.cli.app import app as cli
+from guarantor.report.summary import binding_lines
+
+GROUND = "#c-requirements-ground_troops"
+
+
+@pytest.fixture
+def page(browser: Any, served: Served) -> Iterator[Any]:
+    """A fresh tab on the baseline (its own session); fails on any script error in the page."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(f"{served.url}/open/baseline.yaml")
+    tab.wait_for_selector("#total-cost")
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def change(page: Any, selector: str, value: str) -> None:
+    """Type a value and leave the field, as a user does (the change event sends it)."""
+    before = page.inner_text("#results")
+    page.fill(selector, value)
+    page.dispatch_event(selector, "change")
+    page.wait_for_function(
+        "([before, sel]) => document.getElementById('results').innerText !== before"
+        " || document.getElementById('e-' + sel.slice(1)).textContent !== ''",
+        arg=[before, selector],
+    )
+
+
+def money_text(value: float) -> str:
+    from guarantor.answer.explain import money
+
+    return money(value)
+
+
+def test_load_the_baseline(page: Any, served: Served) -> None:
+    expected = solve_file(served.scenarios / "baseline.yaml")
+    assert expected.metrics is not None
+    assert page.inner_text("#total-cost") == money_text(expected.metrics.total_cost_usd_m)
+    assert page.inner_text("#status") == "optimal"
+    assert page.inner_text("#us-tier") == "US supplies air-defence batteries"
+    binding = page.inner_text("#binding")
+    assert binding_lines(expected)[0] in binding  # what binds, with the explanation the CLI prints
+    assert page.locator("#allocation tbody tr").count() > 5
+    assert page.evaluate("typeof Chart") == "function"  # the vendored chart library loaded offline
+
+
+def test_move_the_ground_troop_requirement(page: Any, served: Served) -> None:
+    before = page.inner_text("#allocation")
+    change(page, GROUND, "40000")
+    expected = solve_file(served.scenarios / "baseline.yaml", ["requirements.ground_troops=40000"])
+    assert expected.metrics is not None
+    assert page.inner_text("#total-cost") == money_text(expected.metrics.total_cost_usd_m)
+    after = page.inner_text("#allocation")
+    assert after != before
+    assert "United Kingdom" in page.inner_text("#moved")  # the difference from the scenario as saved
+    assert page.inner_text("#cost-delta").startswith("+")
+
+
+def test_forbid_a_us_tier_and_see_the_plan_change(page: Any, served: Served) -> None:
+    tiers = "[data-path='us_air_support.allowed']"
+    page.check(f"{tiers} input[value='isr_enablers']")  # allowed: air-defence supply or ISR
+    page.wait_for_function("document.querySelector('.changes') !== null")
+    assert page.inner_text("#us-tier") == "US supplies air-defence batteries"
+    page.uncheck(f"{tiers} input[value='air_defence_supply']")  # forbid the tier the plan uses
+    page.wait_for_function("document.getElementById('us-tier').innerText.startsWith('Air defence plus')")
+    assert "US tier air_defence_supply → isr_enablers" in page.inner_text("#difference")
+    expected = solve_file(served.scenarios / "baseline.yaml", ["us_air_support.allowed=[isr_enablers]"])
+    assert expected.metrics is not None
+    assert page.inner_text("#total-cost") == money_text(expected.metrics.total_cost_usd_m)
+
+
+def test_an_infeasible_requirement_shows_the_diagnosis(page: Any) -> None:
+    change(page, GROUND, "200000")
+    assert page.inner_text("#status") == "infeasible"
+    diagnosis = page.inner_text("#diagnosis")
+    assert "Requirement: ground troops >= 200,000 troops" in diagnosis
+    assert "cannot be met: short 1" in diagnosis  # the smallest relaxation, in troops
+    assert "--set requirements.ground_troops=200000" in diagnosis  # traced to the change that set it
+
+
+def test_an_invalid_value_is_refused_at_the_control(page: Any) -> None:
+    total = page.inner_text("#total-cost")
+    change(page, GROUND, "-5")
+    error = page.inner_text("#e-c-requirements-ground_troops")
+    assert error == "requirement 'ground_troops' must be a finite number >= 0, got -5"
+    assert page.get_attribute(GROUND, "aria-invalid") == "true"
+    assert page.inner_text("#total-cost") == total  # the answer stays that of the last valid value
+    change(page, "#c-policy-europe_min_troop_share-value", "1.5")
+    assert "expected a number <= 1, got 1.5" in page.inner_text("#e-c-policy-europe_min_troop_share-value")
+
+
+def test_save_as_scenario_then_solve_it_from_the_cli(page: Any, served: Served, tmp_path: Path) -> None:
+    change(page, GROUND, "33000")
+    change(page, "#c-contributors-germany-troop_cap", "1500")
+    shown = page.inner_text("#total-cost")
+    page.fill("#save-name", "browser_what_if")
+    page.click("#save")
+    page.wait_for_function("document.getElementById('message').textContent.startsWith('saved')")
+    saved = served.scenarios / "browser_what_if.yaml"
+    assert "extends: baseline.yaml" in saved.read_text()
+    run = CliRunner().invoke(cli, ["solve", str(saved), "--json", "--out", str(tmp_path)])
+    assert run.exit_code == 0, run.output
+    import json
+
+    cost = json.loads(run.stdout)["total_cost_usd"] / 1e6
+    assert money_text(cost) == shown
+
+
+def test_pin_runs_and_compare_them(page: Any) -> None:
+    page.fill("#pin-label", "as saved")
+    page.click("#pin")
+    page.wait_for_selector("#compare table")
+    change(page, GROUND, "30000")
+    table = page.inner_text("#compare table")
+    assert "as saved" in table and "now" in table and "requirements.ground_troops=30000" in table
+
+
+def test_a_path_traversal_attempt_is_refused(browser: Any, served: Served) -> None:
+    tab = browser.new_page()
+    response = tab.goto(f"{served.url}/open/..%2Fmodels%2Fcoalition-2025.yaml")
+    assert response is not None and response.status == 403
+    assert "only files inside scenarios/" in tab.inner_text("#refused")
+    tab.close()
