@@ -202,3 +202,25 @@ def test_assets_come_from_the_package(served: Served) -> None:
         assert status == 200 and data
     licence = Path(__file__).parent.parent / "src/guarantor/app/static/vendor/chart.js-LICENSE.md"
     assert os.path.getsize(licence) > 0
+
+
+def test_a_result_renders_in_jupyter_and_the_readme_notebook_cell_runs() -> None:
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    cell = re.search(r"<!-- notebook cell -->\n```python\n(.*?)```", readme, re.S)
+    assert cell is not None
+    scope: dict[str, Any] = {}
+    exec(cell.group(1), scope)
+    costs = scope["costs"]
+    assert len(costs) == 4 and costs == sorted(costs)  # a larger force never costs less
+    html = scope["results"][-1]._repr_html_()
+    assert "<b>baseline</b>" in html and "total cost: <b>USD" in html and "what binds" in html
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    infeasible = solve_file("scenarios/baseline.yaml", ["requirements.ground_troops=200000"])
+    assert "Smallest change that makes it feasible" in infeasible._repr_html_()

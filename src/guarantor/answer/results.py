@@ -112,3 +112,32 @@ class Result:
             c.id: max(self.decisions.ground(params, c.id, p) for p in self.periods)
             for c in params.contributors
         }
+
+    def _repr_html_(self) -> str:
+        """A rich summary in Jupyter: status, cost, US tier, shares, who deploys and pays, what binds."""
+        from html import escape
+
+        head = f"<b>{escape(self.scenario)}</b>: {escape(self.question)}<br>status: <b>{self.status}</b>"
+        if self.diagnosis is not None:
+            return f"<div>{head}<br>{escape(self.diagnosis.summary)}</div>"
+        if self.metrics is None or self.decisions is None:
+            return f"<div>{head}</div>"
+        m, d, first = self.metrics, self.decisions, self.periods[0]
+        sent: dict[str, list[str]] = {}
+        for (who, capability, period), amount in sorted(d.amounts.items()):
+            if period == first and amount:
+                sent.setdefault(who, []).append(f"{amount:,.0f} {escape(capability)}")
+        paid = {c: v for (c, p), v in d.funding.items() if p == first and v > 1e-6}
+        rows = "".join(
+            f"<tr><td>{escape(c)}</td><td>{', '.join(sent.get(c, []))}</td>"
+            f"<td style='text-align:right'>{paid.get(c, 0.0):,.1f}</td></tr>"
+            for c in sorted(set(sent) | set(paid))
+        )
+        binding = "".join(f"<li>{escape(c.explanation)}</li>" for c in self.binding if c.explanation)
+        return (
+            f"<div>{head}<br>total cost: <b>USD {m.total_cost_usd_m:,.1f} m</b>; US tier: "
+            f"{escape(d.tier[first])}; Europe {m.europe_troop_share:.1%} of troops, "
+            f"{m.europe_cost_share:.1%} of costs; US {m.us_cost_share:.1%} of costs"
+            "<table><tr><th>contributor</th><th>sends</th><th>pays (USD m)</th></tr>"
+            f"{rows}</table><details><summary>what binds</summary><ul>{binding}</ul></details></div>"
+        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from guarantor.scenario.loading import LoadedScenario, load_scenario, load_varia
 from guarantor.scenario.paths import get_value
 from guarantor.solve.fast import ArrayModel, FastOptions, LiveModel
 from guarantor.solve.pipeline import options_for, solve_formulation
-from guarantor.solve.solving import RawSolution, Status, fixed_integer_lp, solver_version
+from guarantor.solve.solving import RawSolution, Status, solver_version
 
 STATUSES = {"optimal": Status.optimal, "feasible": Status.feasible, "infeasible": Status.infeasible}
 
@@ -199,9 +199,9 @@ class Session:
 def fast_raw(f: Formulation, status: str, x: np.ndarray | None) -> RawSolution:
     """A fast-path solution as the pipeline's `RawSolution`, polished as `_polish` polishes a MIP.
 
-    The integers the live model chose are fixed and the LP re-solved on a fresh HiGHS model
-    (passed in memory, no PuLP), giving values exactly consistent with them and the row duals
-    that the explanations price constraints with.
+    The integers the live model chose are fixed (as `solving.fixed_integer_lp` fixes them) and the
+    LP re-solved on a fresh HiGHS model passed as arrays (no PuLP, no model copy), giving values
+    exactly consistent with them and the row duals that the explanations price constraints with.
     """
     version = solver_version("highs")
     if x is None:
@@ -213,8 +213,12 @@ def fast_raw(f: Formulation, status: str, x: np.ndarray | None) -> RawSolution:
             message="Infeasible" if status == "infeasible" else status,
         )
     start = time.perf_counter()
-    lp = fixed_integer_lp(f.model, x.tolist()) if f.model.is_mip else f.model
-    live = LiveModel(ArrayModel.from_linear(lp), FastOptions())
+    arrays = ArrayModel.from_linear(f.model)
+    if arrays.integer.any():  # as `fixed_integer_lp`: every integer at its rounded value
+        lower, upper = arrays.col_lower.copy(), arrays.col_upper.copy()
+        lower[arrays.integer] = upper[arrays.integer] = np.round(x[arrays.integer])
+        arrays = replace(arrays, col_lower=lower, col_upper=upper)
+    live = LiveModel(arrays, FastOptions())
     solution = live.run()
     if solution.x is None:  # cannot happen for a feasible MIP point; keep the MIP's own values
         values, duals = x.tolist(), []

@@ -202,16 +202,20 @@ def check_model(
     return out.problems
 
 
-def check_scenario(data: dict[str, Any] | Scenario, resolved: Resolved) -> list[Problem]:
+def check_scenario(
+    data: dict[str, Any] | Scenario, resolved: Resolved, model_checked: bool = False
+) -> list[Problem]:
     """Every name a scenario uses must exist in its model; per-period keys must be periods.
 
-    `data` is the plain merged data (a validated `Scenario` is accepted too).
+    `data` is the plain merged data (a validated `Scenario` is accepted too). `model_checked`
+    skips the model's own checks when they passed on this very model (a variant that changes
+    only scenario keys, as the web app makes them).
     """
     data = _plain(data, resolved, ())
     if not isinstance(data, dict):
         return []
     model = _mapping(data.get("model"))
-    problems = check_model(model, resolved)
+    problems = [] if model_checked else check_model(model, resolved)
     out = _Collector(resolved, ())
     capabilities = _ids(model, "capabilities")
     contributors = _ids(model, "contributors")

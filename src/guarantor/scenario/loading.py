@@ -242,10 +242,14 @@ def load_variant(base: LoadedScenario, overrides: Iterable[str]) -> LoadedScenar
     so a variant costs a validation, not a file read: the live web app validates every control this way.
     """
     overrides = list(overrides)
-    root = _copy_along(base.resolved.root, [text.partition("=")[0].strip() for text in overrides])
+    paths = [text.partition("=")[0].strip() for text in overrides]
+    root = _copy_along(base.resolved.root, paths)
     problems = _apply_sets(root, overrides)
     resolved = Resolved(root, base.resolved.files)
-    scenario = _validate(resolved, Scenario, lambda data: check_scenario(data, resolved), problems)
+    same_model = not any(p == "model" or p.startswith("model.") for p in paths)  # checked with the base
+    scenario = _validate(
+        resolved, Scenario, lambda data: check_scenario(data, resolved, same_model), problems
+    )
     return LoadedScenario(scenario, resolved, base.path)
 
 
