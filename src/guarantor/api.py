@@ -30,7 +30,9 @@ __all__ = [
 ]
 
 
-def solve_file(path: str | Path, overrides: list[str] | tuple[str, ...] = (), **options: object) -> Result:
-    """Load, validate and solve a scenario file in one call."""
+def solve_file(
+    path: str | Path, overrides: list[str] | tuple[str, ...] = (), robustness: bool = False, **options: object
+) -> Result:
+    """Load, validate and solve a scenario file in one call (`robustness=True`: as `guarantor solve`)."""
     loaded = load_scenario(path, overrides)
-    return solve_scenario(loaded, options_for(loaded, **options))
+    return solve_scenario(loaded, options_for(loaded, **options), robustness)

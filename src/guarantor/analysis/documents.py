@@ -15,6 +15,7 @@ TITLES = {
     "sensitivity": "Sensitivity analysis",
     "uncertainty": "Uncertainty analysis",
     "pareto": "Trade-off frontier",
+    "alternatives": "Alternative plans",
 }
 
 
@@ -177,6 +178,41 @@ def _uncertainty(info: dict[str, Any], t: dict[str, pd.DataFrame]) -> list[Block
     ]
 
 
+def _alternatives(info: dict[str, Any], t: dict[str, pd.DataFrame]) -> list[Block]:
+    at = "at the optimal cost" if info["slack"] == 0 else f"within {info['slack']:.0%} of the optimum"
+    c = info["classes"]
+    table = t["alternatives"]
+    shown = table[table["class"] != "absent"]
+    return [
+        ("p", f"**{info['headline']}**"),
+        (
+            "p",
+            f"Over every plan {at} (objective at most {fmt(info['objective_bound'])}): {c['firm']} "
+            f"contributions are *firm* (the same in every such plan), {c['flexible']} *flexible* (they "
+            f"range from min to max, trading with the contributors named) and {c['absent']} *absent* "
+            f"(zero in every such plan). {info['resolves']} re-solves of one live HiGHS model in "
+            f"{info['seconds']:.2f} s; the reported plan was chosen by the tie-break rule "
+            f"`{info['tie_break']}`.",
+        ),
+        ("h2", "Ranges (firm and flexible contributions)"),
+        _table(
+            shown,
+            ["name", "item", "period", "optimum", "min", "max", "class", "trades_with"]
+            if len(info["periods"]) > 1
+            else ["name", "item", "optimum", "min", "max", "class", "trades_with"],
+            rows=400,
+        ),
+        ("h2", "Maximally different plans"),
+        (
+            "p",
+            "Plan 0 is the reported plan; the others are extremes of the search chosen to differ most from "
+            "it and each other. Every one was verified by the independent checker; `data/plans.csv` lists "
+            "each plan's amounts.",
+        ),
+        _table(t["plan_summary"]),
+    ]
+
+
 def _pareto(info: dict[str, Any], t: dict[str, pd.DataFrame]) -> list[Block]:
     frontier = t["frontier"]
     a, b = info["objectives"]
@@ -212,7 +248,13 @@ def _pareto(info: dict[str, Any], t: dict[str, pd.DataFrame]) -> list[Block]:
     return found
 
 
-SECTIONS = {"sweep": _sweep, "sensitivity": _sensitivity, "uncertainty": _uncertainty, "pareto": _pareto}
+SECTIONS = {
+    "sweep": _sweep,
+    "sensitivity": _sensitivity,
+    "uncertainty": _uncertainty,
+    "pareto": _pareto,
+    "alternatives": _alternatives,
+}
 
 
 def render_documents(

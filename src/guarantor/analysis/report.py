@@ -189,6 +189,17 @@ def figures_for(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[s
         if len(tables["drivers"]):
             found["drivers"] = uncertainty_charts.drivers_chart(tables["drivers"])
         return found
+    if kind == "alternatives":
+        from guarantor.analysis.alternatives_chart import range_chart
+
+        table, slack = tables["alternatives"], info["slack"]
+        periods = info["periods"]
+        return {
+            ("ranges" if len(periods) == 1 else f"ranges-{safe_name(q)}"): range_chart(
+                table, info["ground"], q, slack, ""
+            )
+            for q in periods
+        }
     if kind == "pareto":
         return {
             "frontier": charts.frontier_chart(tables["frontier"], info["objectives"], info["labels"], tiers)

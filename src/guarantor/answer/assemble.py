@@ -13,8 +13,21 @@ from guarantor.solve.pipeline import options_for, solve_formulation
 from guarantor.solve.solving import RawSolution, SolveOptions, Status
 
 
-def solve_scenario(loaded: LoadedScenario, options: SolveOptions | None = None) -> Result:
-    """Solve a loaded scenario and explain the answer (or diagnose its infeasibility)."""
+def solve_scenario(
+    loaded: LoadedScenario,
+    options: SolveOptions | None = None,
+    robustness: bool = False,
+    slack: float = 0.0,
+    items: str = "troops_payments",
+    plans: int = 0,
+) -> Result:
+    """Solve a loaded scenario and explain the answer (or diagnose its infeasibility).
+
+    `robustness` adds the ranges of troops and payments over the equally cheap plans
+    (`Result.robustness`; `guarantor solve` computes them by default, the library leaves it to
+    the caller because it costs tens of re-solves). `slack`, `items` ("all" adds capabilities)
+    and `plans` (maximally different plans to keep) serve `guarantor alternatives`.
+    """
     options = options or options_for(loaded)
     f = formulate(loaded)
     return explain_solution(f, solve_formulation(f, options), options)
@@ -62,4 +75,8 @@ def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) ->
     if duals:
         result.reduced_costs = reduced_costs(f, duals, values)
     result.notes.append(f"Objective in {objective_unit(f)}; costs in constant prices.")
+    if robustness:
+        from guarantor.answer.robustness import near_optimal
+
+        result.robustness = near_optimal(f, values, slack, items, plans)
     return result

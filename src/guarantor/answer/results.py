@@ -79,6 +79,75 @@ class Metrics:
     other_troop_share: float
 
 
+@dataclass(frozen=True)
+class ItemRange:
+    """One contribution over the (near-)optimal plans: its value in the reported plan, min, max and class.
+
+    `item` is `ground_troops`, a capability id or `funding_usd_m`, in its own units; `cls` is
+    firm (the same in every such plan), flexible (a range) or absent (zero in every plan);
+    `trades_with` names, for a flexible item, the contributors whose same item moves the other way.
+    """
+
+    contributor: str
+    name: str
+    item: str
+    period: str
+    unit: str
+    optimum: float
+    min: float
+    max: float
+    cls: str
+    trades_with: tuple[str, ...] = ()
+    min_plan: int = 0  # index into Robustness.plans of a plan attaining the minimum (0: reported)
+    max_plan: int = 0
+
+
+@dataclass(frozen=True)
+class AlternativePlan:
+    """A plan within the slack of the optimum, as decisions the independent checker has verified."""
+
+    label: str
+    decisions: Decisions
+    objective_value: float
+    total_cost_usd_m: float
+    violations: tuple[str, ...] = ()
+
+
+@dataclass
+class Robustness:
+    """How firm the answer is: ranges of every contribution over plans within `slack` of the optimum."""
+
+    slack: float
+    objective_value: float
+    bound: float
+    items: list[ItemRange]
+    plans: list[AlternativePlan]
+    resolves: int
+    seconds: float
+    headline: str
+    method: str = "re-solves of one live HiGHS model: objective held within the slack, one item optimised"
+    search: Any = field(default=None, repr=False, compare=False)  # the live search, for plans on demand
+
+    def item(self, contributor: str, item: str, period: str) -> ItemRange | None:
+        return next(
+            (r for r in self.items if (r.contributor, r.item, r.period) == (contributor, item, period)), None
+        )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One marginal claim, confirmed by a re-solve, with the range over which it holds."""
+
+    claim: str
+    kind: str  # shadow_price, discrete, why_not, what_if_not, stance, cap
+    subject: str
+    value: float
+    unit: str
+    holds_from: float | None = None
+    holds_to: float | None = None
+    checked_by_resolve: bool = True
+
+
 @dataclass
 class Result:
     scenario: str
@@ -99,6 +168,9 @@ class Result:
     gap: float | None = None
     options: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    robustness: Robustness | None = None
+    explanations: list[Explanation] = field(default_factory=list)
+    tie_break: str = "none"
 
     @property
     def binding(self) -> list[ConstraintReport]:

@@ -141,6 +141,13 @@ def solve(
     save_plan: Annotated[
         bool, typer.Option("--save-plan", help="Also write the solution as plan.yaml for `evaluate`.")
     ] = False,
+    robustness: Annotated[
+        bool,
+        typer.Option(
+            "--robustness/--no-robustness",
+            help="Say which troops and payments are firm across equally cheap plans (re-solves; default on).",
+        ),
+    ] = True,
 ) -> None:
     """Solve scenarios, print a summary and write one report folder per scenario."""
 
@@ -148,7 +155,7 @@ def solve(
         from guarantor.cli.solving import solve_many
 
         return solve_many(
-            scenarios, out, solver, time_limit, gap, set_ or [], as_json, quiet, check, save_plan
+            scenarios, out, solver, time_limit, gap, set_ or [], as_json, quiet, check, save_plan, robustness
         )
 
     guarded(run)
@@ -172,9 +179,9 @@ def check(
 
 def _register_optional() -> None:
     """Commands that live in their own modules (analysis, plans, comparison)."""
-    from guarantor.cli import analysis, compare, plans, serve, watch
+    from guarantor.cli import alternatives, analysis, compare, plans, serve, watch
 
-    for module in (compare, analysis, plans, watch, serve):
+    for module in (compare, analysis, plans, watch, serve, alternatives):
         module.register(app, guarded)
 
 

@@ -23,6 +23,7 @@ def solve_many(
     quiet: bool,
     check: bool,
     save_plan: bool,
+    robustness: bool = True,
 ) -> int:
     """Solve each scenario; the exit code is the worst outcome (input > infeasible > no solution)."""
     from guarantor.answer.verify import verified
@@ -45,7 +46,8 @@ def solve_many(
             input_problems.extend(error.problems)
             codes.append(EXIT_INPUT)
             continue
-        result = solve_scenario(loaded, options_for(loaded, solver=solver, time_limit=time_limit, gap=gap))
+        options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
+        result = solve_scenario(loaded, options, robustness)
         if check:
             verified(result, loaded)
         folder = write_solve_report(result, loaded, out)

@@ -237,6 +237,9 @@ def solve_document(
             f"Status: **{result.status}**; objective: `{result.objective}` = {fmt(result.objective_value)}."
         )
     )
+    from guarantor.report.why import robustness_section, why_section
+
+    robustness_section(doc, result, {k: label for k, (label, _) in _labels(params).items()})
     for name in charts:
         doc.add(Image(name, CHART_CAPTIONS.get(name, name), CHART_CAPTIONS.get(name, "")))
     if result.decisions is not None:
@@ -249,6 +252,7 @@ def solve_document(
         doc.add(Heading("US air support"), table_block(t["tiers"], TIER_COLUMNS))
         if "troops_by_period" in t:
             _timeline_section(doc, t)
+        why_section(doc, result)
         _binding_section(doc, result, t["binding"])
     if result.diagnosis is not None:
         _diagnosis_section(doc, result)

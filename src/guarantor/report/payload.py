@@ -146,5 +146,8 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
             "relaxations": [vars(r) for r in result.diagnosis.relaxations],
             "conflicting": result.diagnosis.conflicting,
         }
+    from guarantor.report.why import why_payload
+
+    payload.update(why_payload(result))
     payload["manifest"] = manifest(loaded, result.options, result.solver, result.solver_version)
     return payload

@@ -79,6 +79,10 @@ def print_summary(
     )
     shares.add_row("United States, costs", f"{m.us_cost_share:.1%}", "-")
     console.print(shares)
+    from guarantor.report.why import summary_lines
+
+    for line in summary_lines(result):
+        console.print(line)
     lines = binding_lines(result)
     if lines:
         console.print("[bold]Binding constraints[/bold] (largest shadow price first)")
