@@ -31,31 +31,50 @@ HOLD_TOLERANCE = 1e-9
 """Room on the held objective at slack 0, in objective units (USD m: a tenth of a cent): rounding only."""
 
 
+HORIZON = "horizon"
+"""The period name of an item summed over a horizon (troop-years, total payment)."""
+
+
 @dataclass(frozen=True)
 class Item:
-    """One contribution as one model column: its value in item units is `scale * x[column]`."""
+    """One contribution as a linear expression of model columns, in the item's own units."""
 
     contributor: str
     item: str
     period: str
-    column: int
-    scale: float
+    coefs: tuple[tuple[int, float], ...]
     unit: str
 
 
 def items_of(f: Formulation, which: str = "all") -> list[Item]:
-    """Every contribution with a column: troops, capabilities (not for `troops_payments`), funding."""
+    """Every contribution with a column: troops, capabilities (not for `troops_payments`), funding.
+
+    `troops_payments` over a horizon gives each contributor's troop-years and total payment over
+    the whole horizon (two items each, whatever the number of periods): what `solve` reports.
+    """
     p = f.params
     units = {c.id: c.unit for c in p.scenario.model.capabilities}
     found = []
+    if which == "troops_payments" and p.multi_period:
+        for c in p.contributors:
+            troops = [
+                (f.amount[(c.id, p.ground, q.id)], p.unit_size[p.ground] * q.years)
+                for q in p.periods
+                if (c.id, p.ground, q.id) in f.amount
+            ]
+            found.append(Item(c.id, p.ground, HORIZON, tuple(troops), "troop-years"))
+            found.append(
+                Item(c.id, FUNDING, HORIZON, tuple((f.fund[(c.id, q.id)], 1.0) for q in p.periods), "USD m")
+            )
+        return found
     for period in p.periods:
         for c in p.contributors:
             for k in p.capabilities:
                 j = f.amount.get((c.id, k, period.id))
                 if j is None or (which == "troops_payments" and k != p.ground):
                     continue
-                found.append(Item(c.id, k, period.id, j, float(p.unit_size[k]), units.get(k, k)))
-            found.append(Item(c.id, FUNDING, period.id, f.fund[(c.id, period.id)], 1.0, "USD m"))
+                found.append(Item(c.id, k, period.id, ((j, float(p.unit_size[k])),), units.get(k, k)))
+            found.append(Item(c.id, FUNDING, period.id, ((f.fund[(c.id, period.id)], 1.0),), "USD m"))
     return found
 
 
@@ -150,10 +169,11 @@ class RangeFinder:
         self.resolves = 0
         self.polishes = 0
 
-    def extreme(self, column: int, maximise: bool) -> np.ndarray | None:
-        """A plan within the slack with the least (or most) of one column; polished when integers exist."""
+    def extreme(self, coefs: tuple[tuple[int, float], ...], maximise: bool) -> np.ndarray | None:
+        """A plan within the slack with the least (or most) of one item; polished when integers exist."""
         flat = self.flat.copy()
-        flat[column] = -1.0 if maximise else 1.0
+        for j, v in coefs:
+            flat[j] = -v if maximise else v
         self.live.load(flat)
         found = self.live.run()
         self.resolves += 1
@@ -176,6 +196,13 @@ class RangeFinder:
         polished = self.polisher.run()
         self.polishes += 1
         return polished.x if polished.x is not None else x
+
+
+def _bound(it: Item, lower: np.ndarray, upper: np.ndarray, maximise: bool) -> float:
+    """The most (or least) an item can be by the implied column bounds."""
+    if maximise:
+        return float(sum(v * (upper[j] if v > 0 else lower[j]) for j, v in it.coefs))
+    return float(sum(v * (lower[j] if v > 0 else upper[j]) for j, v in it.coefs))
 
 
 def _live(arrays: ArrayModel, fixed: dict[int, float]) -> LiveModel:
@@ -202,25 +229,33 @@ class Extremes:
     seconds: float
     finder: RangeFinder
     ground: str
+    unsolved: set[int]
 
     def value(self, plan: int, i: int) -> float:
-        item = self.items[i]
-        return float(self.plans[plan][item.column] * item.scale)
+        return float(sum(v * self.plans[plan][j] for j, v in self.items[i].coefs))
 
     def finder_polishes(self) -> int:
         return self.finder.polishes
 
 
-def find_extremes(f: Formulation, values: list[float], slack: float, items: list[Item]) -> Extremes:
-    """Min and max of every item over plans within `slack`, each attained by a stored plan."""
+def find_extremes(
+    f: Formulation, values: list[float], slack: float, items: list[Item], budget: float | None = None
+) -> Extremes:
+    """Min and max of every item over plans within `slack`, each attained by a stored plan.
+
+    Troops come first, then capabilities, then payments. With a time `budget` (seconds) the
+    search stops when it is spent; `Extremes.unsolved` lists the bounds it did not prove.
+    """
     start = time.perf_counter()
     finder = RangeFinder(f, values, slack)
     lower, upper = implied_bounds(finder.arrays)
-    columns = np.array([it.column for it in items], dtype=np.int64)
-    scales = np.array([it.scale for it in items])
+    weights = np.zeros((len(items), finder.n))
+    for i, it in enumerate(items):
+        for j, v in it.coefs:
+            weights[i, j] = v
     reported = np.asarray(values[: finder.n], dtype=float)
     plans, labels = [reported], ["reported plan"]
-    low = reported[columns] * scales
+    low = weights @ reported
     high = low.copy()
     min_plan = [0] * len(items)
     max_plan = [0] * len(items)
@@ -229,21 +264,32 @@ def find_extremes(f: Formulation, values: list[float], slack: float, items: list
         index = len(plans)
         plans.append(x)
         labels.append(label)
-        v = x[columns] * scales
+        v = weights @ x
         for i in np.flatnonzero(v < low - 1e-9).tolist():
             low[i], min_plan[i] = v[i], index
         for i in np.flatnonzero(v > high + 1e-9).tolist():
             high[i], max_plan[i] = v[i], index
 
-    for maximise in (True, False):
-        for i, it in enumerate(items):
-            known = upper[it.column] * it.scale if maximise else lower[it.column] * it.scale
-            reached = high[i] if maximise else low[i]
-            if abs(known) < INF and abs(reached - known) <= tolerance(known):
-                continue  # a plan already attains what the rows allow: no re-solve needed
-            x = finder.extreme(it.column, maximise)
-            if x is not None:
-                record(x, f"{it.contributor} {it.item} at its {'maximum' if maximise else 'minimum'}")
+    def rank(i: int) -> int:
+        return 0 if items[i].item == f.params.ground else 2 if items[i].item == FUNDING else 1
+
+    unsolved: set[int] = set()
+    for group in (0, 1, 2):
+        for maximise in (True, False):
+            for i in (i for i in range(len(items)) if rank(i) == group):
+                it = items[i]
+                known = _bound(it, lower, upper, maximise)
+                reached = high[i] if maximise else low[i]
+                if abs(known) < INF and abs(reached - known) <= tolerance(known):
+                    continue  # a plan already attains what the rows allow: no re-solve needed
+                if budget is not None and time.perf_counter() - start > budget:
+                    unsolved.add(i)
+                    continue
+                x = finder.extreme(it.coefs, maximise)
+                if x is None:
+                    unsolved.add(i)
+                else:
+                    record(x, f"{it.contributor} {it.item} at its {'maximum' if maximise else 'minimum'}")
     return Extremes(
         items,
         plans,
@@ -256,4 +302,5 @@ def find_extremes(f: Formulation, values: list[float], slack: float, items: list
         time.perf_counter() - start,
         finder,
         f.params.ground,
+        unsolved,
     )

@@ -12,6 +12,9 @@ from guarantor.scenario.loading import LoadedScenario
 from guarantor.solve.pipeline import options_for, solve_formulation
 from guarantor.solve.solving import RawSolution, SolveOptions, Status
 
+ROBUSTNESS_BUDGET = 5.0
+"""Seconds `solve` spends at most on its robustness block (the baseline needs 0.5 s)."""
+
 
 def solve_scenario(
     loaded: LoadedScenario,
@@ -78,5 +81,6 @@ def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) ->
     if robustness:
         from guarantor.answer.robustness import near_optimal
 
-        result.robustness = near_optimal(f, values, slack, items, plans)
+        budget = ROBUSTNESS_BUDGET if items == "troops_payments" else None
+        result.robustness = near_optimal(f, values, slack, items, plans, budget)
     return result

@@ -84,7 +84,8 @@ class ItemRange:
     """One contribution over the (near-)optimal plans: its value in the reported plan, min, max and class.
 
     `item` is `ground_troops`, a capability id or `funding_usd_m`, in its own units; `cls` is
-    firm (the same in every such plan), flexible (a range) or absent (zero in every plan);
+    firm (the same in every such plan), flexible (a range), absent (zero in every plan) or, when
+    the time budget ran out before its bounds were proven, unknown;
     `trades_with` names, for a flexible item, the contributors whose same item moves the other way.
     """
 
@@ -100,6 +101,7 @@ class ItemRange:
     trades_with: tuple[str, ...] = ()
     min_plan: int = 0  # index into Robustness.plans of a plan attaining the minimum (0: reported)
     max_plan: int = 0
+    exact: bool = True  # False: the time budget ran out; min/max are what plans found reach (a sub-range)
 
 
 @dataclass(frozen=True)

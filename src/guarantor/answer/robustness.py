@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from guarantor.answer.alternatives import FUNDING, Extremes, clean, find_extremes, items_of, tolerance
+from guarantor.answer.alternatives import (
+    FUNDING,
+    HORIZON,
+    Extremes,
+    clean,
+    find_extremes,
+    items_of,
+    tolerance,
+)
 from guarantor.answer.checker import check_solution
 from guarantor.answer.explain import money
 from guarantor.answer.metrics import compute_metrics, decisions_from_values
 from guarantor.answer.results import AlternativePlan, ItemRange, Robustness
 from guarantor.model.formulation import Formulation
 
-FIRM, FLEXIBLE, ABSENT = "firm", "flexible", "absent"
+FIRM, FLEXIBLE, ABSENT, UNKNOWN = "firm", "flexible", "absent", "unknown"
 
 
 def classify(optimum: float, low: float, high: float) -> str:
@@ -28,16 +36,26 @@ def classify(optimum: float, low: float, high: float) -> str:
 
 
 def near_optimal(
-    f: Formulation, values: list[float], slack: float = 0.0, which: str = "all", plans: int = 5
+    f: Formulation,
+    values: list[float],
+    slack: float = 0.0,
+    which: str = "all",
+    plans: int = 5,
+    budget: float | None = None,
 ) -> Robustness:
-    """Ranges of every contribution over plans within `slack` of the optimum, and a few such plans."""
+    """Ranges of every contribution over plans within `slack` of the optimum, and a few such plans.
+
+    With a time `budget` (seconds), contributions whose bounds were not proven in time are
+    flexible when the plans found already differ, else unknown (`ItemRange.exact` False).
+    """
     items = items_of(f, which)
-    ex = find_extremes(f, values, slack, items)
+    ex = find_extremes(f, values, slack, items, budget)
     names = {c.id: c.name for c in f.params.contributors}
     classes = [
         classify(ex.value(0, i), ex.value(ex.min_plan[i], i), ex.value(ex.max_plan[i], i))
         for i in range(len(items))
     ]
+    classes = [UNKNOWN if i in ex.unsolved and cls != FLEXIBLE else cls for i, cls in enumerate(classes)]
     groups = exchange_groups(ex, [i for i, cls in enumerate(classes) if cls == FLEXIBLE])
     ranges = []
     for i, it in enumerate(items):
@@ -58,6 +76,7 @@ def near_optimal(
                 partners,
                 ex.min_plan[i],
                 ex.max_plan[i],
+                i not in ex.unsolved,
             )
         )
     chosen = _distinct_plans(ex, plans) if plans else []
@@ -77,6 +96,11 @@ def near_optimal(
         headline="",
     )
     result.headline = headline(f, result)
+    if ex.unsolved:
+        result.headline += (
+            f" (The time budget of {budget:g} s ran out before {len(ex.unsolved)} bounds were proven; "
+            "`guarantor alternatives` computes them all.)"
+        )
     result.search = ex
     return result
 
@@ -200,12 +224,13 @@ def headline(f: Formulation, r: Robustness) -> str:
     p = f.params
     troops = [x for x in r.items if x.item == p.ground]
     at = "at the same cost" if r.slack == 0 else f"within {r.slack:.0%} of the optimum"
-    periods = [q.id for q in p.periods]
+    periods = list(dict.fromkeys(x.period for x in troops)) or [q.id for q in p.periods]
+    noun = "troop-years" if periods == [HORIZON] else "troops"
     by_period = {q: [x for x in troops if x.period == q] for q in periods}
     flexible_volume = {q: sum(x.max - x.min for x in xs if x.cls == FLEXIBLE) for q, xs in by_period.items()}
     period = max(periods, key=lambda q: (flexible_volume[q], -periods.index(q)))
     shown = by_period[period]
-    where = f"In {period}, " if len(periods) > 1 else ""
+    where = f"In {period}, " if len(periods) > 1 else "Over the horizon, " if period == HORIZON else ""
     firm = sorted((x for x in shown if x.cls == FIRM and x.optimum > 0), key=lambda x: -x.optimum)
     flexible = sorted((x for x in shown if x.cls == FLEXIBLE), key=lambda x: (-x.max, x.name))
     total = sum(x.optimum for x in shown)
@@ -215,14 +240,18 @@ def headline(f: Formulation, r: Robustness) -> str:
         if len(firm) > 5:
             rest = sum(x.optimum for x in firm[4:])
             listed.append(f"{len(firm) - 4} others' {rest:,.0f}")
-        parts.append(f"{_join(listed)} troops are firm")
+        parts.append(f"{_join(listed)} {noun} are firm")
     if flexible:
-        other = total - sum(x.optimum for x in firm)
+        other = total - sum(x.optimum for x in firm) - sum(x.optimum for x in shown if x.cls == UNKNOWN)
         names = _join([x.name for x in flexible], "or")
-        lead = f"the other {other:,.0f}" if firm else f"all {other:,.0f} troops"
+        lead = f"the other {other:,.0f}" if firm else f"all {other:,.0f} {noun}"
         parts.append(f"{lead} can come from {names} {at}")
     elif troops:
-        parts.append(f"no other plan {at} moves a single troop")
+        parts.append(
+            f"no other plan {at} moves a single troop"
+            if noun == "troops"
+            else f"no other plan {at} changes anyone's troop-years"
+        )
     sentence = where + "; ".join(parts) + "." if parts else ""
     if sentence:
         sentence = sentence[0].upper() + sentence[1:]
