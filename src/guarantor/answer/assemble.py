@@ -33,7 +33,14 @@ def solve_scenario(
     """
     options = options or options_for(loaded)
     f = formulate(loaded)
-    return explain_solution(f, solve_formulation(f, options), options)
+    raw = solve_formulation(f, options)
+    result = explain_solution(f, raw, options)
+    if robustness and result.decisions is not None:
+        from guarantor.answer.robustness import near_optimal
+
+        budget = ROBUSTNESS_BUDGET if items == "troops_payments" else None
+        result.robustness = near_optimal(f, raw.values, slack, items, plans, budget)
+    return result
 
 
 def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) -> Result:
@@ -78,9 +85,4 @@ def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) ->
     if duals:
         result.reduced_costs = reduced_costs(f, duals, values)
     result.notes.append(f"Objective in {objective_unit(f)}; costs in constant prices.")
-    if robustness:
-        from guarantor.answer.robustness import near_optimal
-
-        budget = ROBUSTNESS_BUDGET if items == "troops_payments" else None
-        result.robustness = near_optimal(f, values, slack, items, plans, budget)
     return result
