@@ -224,3 +224,37 @@ def test_a_result_renders_in_jupyter_and_the_readme_notebook_cell_runs() -> None
     plt.close("all")
     infeasible = solve_file("scenarios/baseline.yaml", ["requirements.ground_troops=200000"])
     assert "Smallest change that makes it feasible" in infeasible._repr_html_()
+
+
+def test_a_post_that_is_not_json_is_refused(served: Served) -> None:
+    """A form or text/plain post from another site (no CORS preflight) cannot save or change anything."""
+    sid = open_session(served)
+    parts = urlsplit(served.url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    conn.request("POST", f"/s/{sid}/save", '{"name": "csrf"}', {"Content-Type": "text/plain"})
+    assert conn.getresponse().status == 415
+    conn.close()
+    assert not (served.scenarios / "csrf.yaml").exists()
+
+
+def test_serve_warns_off_loopback_and_explains_a_missing_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    import guarantor.app.server as server
+    from guarantor.cli.app import app as cli
+
+    calls: list[tuple[str, int]] = []
+    monkeypatch.setattr(server, "serve", lambda app, host, port: calls.append((host, port)))
+    local = CliRunner().invoke(cli, ["serve", "scenarios/baseline.yaml"])
+    assert local.exit_code == 0 and "warning" not in local.output and calls[-1] == ("127.0.0.1", 8765)
+    remote = CliRunner().invoke(cli, ["serve", "scenarios", "--host", "0.0.0.0", "--port", "9000"])
+    assert remote.exit_code == 0 and "warning: serving on 0.0.0.0" in remote.output
+    assert calls[-1] == ("0.0.0.0", 9000)
+    bad = CliRunner().invoke(cli, ["serve", "README.md"])
+    assert bad.exit_code == 2 and "expected a scenario file or a folder of scenarios" in bad.output
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "uvicorn" else real(name))
+    missing = CliRunner().invoke(cli, ["serve", "scenarios"])
+    assert missing.exit_code == 2 and "pip install 'guarantor[app]'" in missing.output

@@ -59,6 +59,18 @@ def test_load_the_baseline(page: Any, served: Served) -> None:
     assert binding_lines(expected)[0] in binding  # what binds, with the explanation the CLI prints
     assert page.locator("#allocation tbody tr").count() > 5
     assert page.evaluate("typeof Chart") == "function"  # the vendored chart library loaded offline
+    troops = page.evaluate("Chart.getChart('chart-troops').data.datasets[0].data")
+    assert sum(troops) == 25000  # the chart holds the plan's numbers, shown on hover
+    box = page.locator("#chart-troops").bounding_box()
+    biggest = troops.index(max(troops))
+    bar = page.evaluate(
+        f"(e => ({{x: e.x, y: e.y}}))(Chart.getChart('chart-troops').getDatasetMeta(0).data[{biggest}])"
+    )
+    assert box is not None
+    page.mouse.move(box["x"] + bar["x"], box["y"] + bar["y"] + 10)  # hover the tallest bar
+    page.wait_for_function("Chart.getChart('chart-troops').tooltip.getActiveElements().length > 0")
+    tooltip = page.evaluate("Chart.getChart('chart-troops').tooltip.body.map(b => b.lines.join(' '))")
+    assert tooltip == [f"troops: {max(troops):,} troops"]
 
 
 def test_move_the_ground_troop_requirement(page: Any, served: Served) -> None:

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import FIXTURES
 
@@ -121,3 +122,27 @@ def test_watch_command_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     assert "stopped watching." in stdout
     assert "total cost" in stdout
     assert "Traceback" not in stderr
+
+
+def test_the_live_page_reloads_the_report_in_a_browser(browser: Any, tmp_path: Path) -> None:
+    """Opened from disk (file://), the page reloads the report after a good run and flags a broken one."""
+    from guarantor.errors import Origin, Problem
+
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    (folder / "report.html").write_text("<p id='v'>first report</p>")
+    page_path = write_live(tmp_path, "watched", Outcome(1, folder=folder))
+    tab = browser.new_page()
+    tab.goto(page_path.resolve().as_uri())
+    report = tab.frame_locator("#report")
+    assert report.locator("#v").inner_text() == "first report"
+    tab.wait_for_function("document.getElementById('bar').textContent.startsWith('run 1')")
+    (folder / "report.html").write_text("<p id='v'>second report</p>")
+    write_live(tmp_path, "watched", Outcome(2, folder=folder))
+    report.locator("#v", has_text="second report").wait_for(timeout=10_000)
+    broken = Problem(Origin("child.yaml", 4, 18), "requirements.ground_troops", "YAML syntax error")
+    write_live(tmp_path, "watched", Outcome(3, problems=[broken], files=()))
+    tab.wait_for_function("document.getElementById('bar').className === 'broken'", timeout=10_000)
+    assert "child.yaml:4:18" in tab.inner_text("#bar")
+    assert report.locator("#v").inner_text() == "second report"  # the last good report stays
+    tab.close()

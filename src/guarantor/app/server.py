@@ -148,6 +148,9 @@ def create_app(
         async def endpoint(request: Request) -> Response:
             from starlette.concurrency import run_in_threadpool
 
+            if request.method == "POST" and request.headers.get("content-type") != "application/json":
+                # a form or text/plain post from another site would skip the browser's CORS check
+                return JSONResponse({"ok": False, "errors": ["expected application/json"]}, 415)
             data = await body(request)
             try:
                 session = session_or_404(request)

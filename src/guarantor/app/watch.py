@@ -95,12 +95,13 @@ def template(name: str) -> str:
 
 
 def write_live(out: Path, name: str, outcome: Outcome) -> Path:
-    """Write the live page (once) and its stamp (every run); return the page."""
+    """Write the live page (pointing at the report folder the run wrote) and its stamp; return the page."""
     page = live_page(out, name)
     stamp = page.with_suffix(".js")
-    if not page.exists():
+    if outcome.folder is not None or not page.exists():
+        folder = outcome.folder.name if outcome.folder is not None else safe_name(name)
         page_text = Template(template("live.html")).substitute(
-            name=html.escape(name), folder=safe_name(name), stamp=stamp.name
+            name=html.escape(name), folder=folder, stamp=stamp.name
         )
         write_text(page, page_text)
     summary = ""
