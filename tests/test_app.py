@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from tests.served import Served
 
-from guarantor.api import solve_file
+from guarantor.api import load_scenario, solve_file
 from guarantor.app.session import Session
 
 
@@ -143,6 +143,17 @@ def test_export_writes_the_report_and_a_plan_inside_reports(served: Served) -> N
     assert (folder / "report.html").is_file() and (folder / "plan.yaml").is_file()
     status, _, data = request(served, "GET", answer["links"]["plan"])
     assert status == 200 and b"contributions:" in data
+    from guarantor.model.params import build_params
+    from guarantor.plans.evaluate import evaluate_plan
+    from guarantor.plans.plan import load_plan
+    from guarantor.solve.pipeline import options_for
+
+    scenario = load_scenario(folder / "scenario.yaml")  # the changed scenario, extending the original
+    assert "requirements.ground_troops=26000" in scenario.scenario.description
+    assert f"guarantor evaluate {folder.name}" not in data.decode()  # the plan names scenario.yaml
+    assert "scenario.yaml --plan plan.yaml" in data.decode()
+    plan = load_plan(folder / "plan.yaml", build_params(scenario.scenario))
+    assert evaluate_plan(scenario, plan, options_for(scenario)).feasible
 
 
 def test_another_host_header_is_refused(served: Served) -> None:

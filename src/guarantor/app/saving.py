@@ -19,7 +19,8 @@ from guarantor.app.paths import new_scenario_file, refuse
 from guarantor.app.session import Session, parse_value
 from guarantor.atomic import safe_name, write_text
 from guarantor.errors import InputError
-from guarantor.scenario.loading import load_scenario
+from guarantor.scenario.loading import LoadedScenario, load_scenario
+from guarantor.scenario.yamlio import relative_name
 
 
 def layer(session: Session) -> dict[str, Any]:
@@ -57,11 +58,8 @@ def _put(target: Any, data: Any, parts: list[str], value: Any) -> None:
     _put(target[head], below, rest, value)
 
 
-def save_as(session: Session, folder: Path, name: str) -> Path:
-    """Write `folder/<name>.yaml` extending the session's scenario with its changes; check it loads back."""
-    if not session.changes:
-        raise refuse("name", "nothing has changed: the scenario as saved already exists")
-    target = new_scenario_file(folder, name)
+def scenario_text(session: Session, target: Path, name: str) -> str:
+    """The YAML of scenario `name` at `target`: `extends:` the original (relative path) plus the changes."""
     original = session.path.resolve()
     document = {
         "name": name,
@@ -70,11 +68,13 @@ def save_as(session: Session, folder: Path, name: str) -> Path:
         + ", ".join(session.overrides()),
         **layer(session),
     }
-    header = (
-        "# yaml-language-server: $schema=../schema/scenario.schema.json\n"
-        f"# Saved by guarantor serve from {original.name}; only the changed keys are here.\n"
-    )
-    write_text(target, header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    header = f"# Saved by guarantor serve from {original.name}; only the changed keys are here.\n"
+    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+def write_checked(session: Session, target: Path, name: str) -> LoadedScenario:
+    """Write the scenario file and load it back: it must rebuild exactly the scenario the app solved."""
+    write_text(target, scenario_text(session, target, name))
     try:
         saved = load_scenario(target)
     except InputError:
@@ -84,6 +84,15 @@ def save_as(session: Session, folder: Path, name: str) -> Path:
     if saved.scenario.model_dump(exclude=fields) != session.loaded.scenario.model_dump(exclude=fields):
         target.unlink(missing_ok=True)
         raise RuntimeError(f"the saved file would not rebuild the app's scenario: {target.name}")
+    return saved
+
+
+def save_as(session: Session, folder: Path, name: str) -> Path:
+    """Write `folder/<name>.yaml` extending the session's scenario with its changes; check it loads back."""
+    if not session.changes:
+        raise refuse("name", "nothing has changed: the scenario as saved already exists")
+    target = new_scenario_file(folder, name)
+    write_checked(session, target, name)
     return target
 
 
@@ -95,12 +104,24 @@ def export_name(session: Session) -> str:
 
 
 def export(session: Session, reports: Path) -> Path:
-    """Write the report folder of the current answer, with `plan.yaml` for `guarantor evaluate`."""
+    """Write the report folder of the current answer, with `plan.yaml` for `guarantor evaluate`.
+
+    With changes, the folder also holds `scenario.yaml` (extending the original, as "save as"
+    writes it), and the plan names it, so `guarantor evaluate` checks the plan against the
+    scenario that produced it.
+    """
     from guarantor.plans.plan import write_plan
     from guarantor.report.reporting import write_solve_report
 
-    result = replace(session.result, scenario=export_name(session))
+    name = export_name(session)
+    result = replace(session.result, scenario=name)
     folder = write_solve_report(result, session.loaded, reports)
+    loaded = session.loaded
+    if session.changes:
+        loaded = replace(
+            write_checked(session, folder / "scenario.yaml", name),
+            path=relative_name(folder / "scenario.yaml"),
+        )
     if result.decisions is not None:
-        write_plan(folder / "plan.yaml", result, session.loaded)
+        write_plan(folder / "plan.yaml", result, loaded)
     return folder
