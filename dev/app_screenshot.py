@@ -41,6 +41,7 @@ def main() -> None:
             page.fill("#c-requirements-ground_troops", "30000")
             page.dispatch_event("#c-requirements-ground_troops", "change")
             page.wait_for_function("t => document.getElementById('total-cost').innerText !== t", arg=before)
+            page.wait_for_function("document.querySelector('#allocation .pending') === null")
             OUT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(OUT))
             browser.close()

@@ -43,6 +43,14 @@ def change(page: Any, selector: str, value: str) -> None:
     )
 
 
+def expected_robustness_headline(served: Served) -> str:
+    from guarantor.api import load_scenario, solve_scenario
+
+    result = solve_scenario(load_scenario(served.scenarios / "baseline.yaml"), robustness=True)
+    assert result.robustness is not None
+    return result.robustness.headline
+
+
 def money_text(value: float) -> str:
     from guarantor.answer.explain import money
 
@@ -58,6 +66,10 @@ def test_load_the_baseline(page: Any, served: Served) -> None:
     binding = page.inner_text("#binding")
     assert binding_lines(expected)[0] in binding  # what binds, with the explanation the CLI prints
     assert page.locator("#allocation tbody tr").count() > 5
+    page.wait_for_function("document.querySelector('#allocation .pending') === null")  # classes arrive
+    classes = page.locator("#allocation td.class").all_inner_texts()
+    assert any("firm" in c for c in classes), classes
+    assert page.inner_text("#robustness") == expected_robustness_headline(served)
     assert page.evaluate("typeof Chart") == "function"  # the vendored chart library loaded offline
     troops = page.evaluate("Chart.getChart('chart-troops').data.datasets[0].data")
     assert sum(troops) == 25000  # the chart holds the plan's numbers, shown on hover

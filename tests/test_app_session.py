@@ -75,3 +75,16 @@ def test_a_variant_is_validated_exactly_as_set_is_without_touching_the_base() ->
         with pytest.raises(InputError) as loaded:
             load_scenario(BASELINE, [bad])
         assert [p.message for p in variant.value.problems] == [p.message for p in loaded.value.problems]
+
+
+def test_firm_and_flexible_classes_are_those_solve_reports(session: Session) -> None:
+    assert session.apply({"requirements.ground_troops": "30000"}) == []
+    assert session.classify() and not session.classify()  # computed once per answer
+    live = session.result.robustness
+    cli = solve_scenario(load_scenario(BASELINE, session.overrides()), robustness=True).robustness
+    assert live is not None and cli is not None
+    assert [(i.contributor, i.item, i.cls) for i in live.items] == [
+        (i.contributor, i.item, i.cls) for i in cli.items
+    ]
+    assert {i.cls for i in live.items} >= {"firm"}
+    session.reset()

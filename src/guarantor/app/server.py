@@ -80,6 +80,7 @@ def update(session: Session, **extra: Any) -> dict[str, Any]:
         "compare": render("compare.html", compare=compare) if compare else "",
         "charts": view["charts"],
         "status": view["headline"]["status"],
+        "classes_pending": session.result.decisions is not None and session.result.robustness is None,
         **extra,
     }
 
@@ -176,6 +177,10 @@ def create_app(
             }
         return update(session)
 
+    def classes(session: Session, data: dict[str, Any]) -> dict[str, Any]:
+        session.classify()
+        return update(session)
+
     def reset(session: Session, data: dict[str, Any]) -> dict[str, Any]:
         session.reset()
         return update(session, reload=True)
@@ -223,6 +228,7 @@ def create_app(
         Route("/open/{name:path}", open_scenario),
         Route("/s/{sid}", page),
         Route("/s/{sid}/set", action(set_value), methods=["POST"]),
+        Route("/s/{sid}/classes", action(classes), methods=["POST"]),
         Route("/s/{sid}/reset", action(reset), methods=["POST"]),
         Route("/s/{sid}/pin", action(pin), methods=["POST"]),
         Route("/s/{sid}/unpin", action(unpin), methods=["POST"]),

@@ -31,6 +31,8 @@ from guarantor.solve.fast import ArrayModel, FastOptions, LiveModel
 from guarantor.solve.pipeline import options_for, solve_formulation
 from guarantor.solve.solving import RawSolution, Status, solver_version
 
+CLASS_BUDGET = 2.0
+"""Seconds at most for the firm/flexible classes of one answer (the baseline needs about 0.5 s)."""
 STATUSES = {"optimal": Status.optimal, "feasible": Status.feasible, "infeasible": Status.infeasible}
 
 
@@ -84,8 +86,9 @@ class Session:
         self.engine = Engine(self.saved_scenario.resolved.data, fast, self.options.solver, metric_rows=False)
         self.lock = threading.Lock()
         self.changes: dict[str, str] = {}
-        self.solves = 0
+        self.basis: tuple[Formulation, list[float]] | None = None
         self.saved = self._solve(self.saved_scenario)
+        self.saved_basis = self.basis
         self.result, self.loaded = self.saved, self.saved_scenario
         self.pins: list[Pin] = []
         self.seconds = 0.0
@@ -96,13 +99,6 @@ class Session:
         """The value at `path` in the scenario as saved (None where it is not set)."""
         try:
             return get_value(self.saved_scenario.resolved.data, path)
-        except KeyError:
-            return None
-
-    def value(self, path: str) -> Any:
-        """The value at `path` in the current (changed) scenario."""
-        try:
-            return get_value(self.loaded.resolved.data, path)
         except KeyError:
             return None
 
@@ -128,10 +124,27 @@ class Session:
             self.changes, self.loaded = changes, loaded
             return []
 
+    def classify(self) -> bool:
+        """Add the firm/flexible classes to the current answer (False if there is nothing to add).
+
+        `answer.robustness.near_optimal` takes tens of re-solves, so the page asks for it after
+        the headline has been shown; the budget bounds it (classes not proven in time are unknown).
+        """
+        from guarantor.answer.robustness import near_optimal
+
+        with self.lock:
+            result, basis = self.result, self.basis
+            if result.robustness is not None or result.decisions is None or basis is None:
+                return False
+            f, values = basis
+            result.robustness = near_optimal(f, values, 0.0, "troops_payments", 0, CLASS_BUDGET)
+            return True
+
     def reset(self) -> None:
         """Back to the scenario as saved."""
         with self.lock:
             self.changes, self.loaded, self.result = {}, self.saved_scenario, self.saved
+            self.basis = self.saved_basis
 
     def variant(self, changes: dict[str, str]) -> LoadedScenario:
         if not changes:
@@ -150,7 +163,6 @@ class Session:
         Lexicographic objectives, CBC and the common pool (whose split is balanced in a second
         stage) go through `solve_formulation`, as `guarantor solve` does.
         """
-        self.solves += 1
         policy = loaded.scenario.policy
         if self.engine.lexicographic or policy.funding_rule == "common_pool":
             f = formulate(loaded)
@@ -158,6 +170,7 @@ class Session:
         else:
             point = self.engine.solve_variant(loaded.scenario, loaded.origin_of)
             f, raw = point.formulation, fast_raw(point.formulation, point.solution.status, point.solution.x)
+        self.basis = (f, raw.values)  # what solved the newest answer, for its firm/flexible classes
         return verified(explain_solution(f, raw, self.options), loaded)
 
     # ------------------------------------------------------------------ comparisons

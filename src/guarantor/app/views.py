@@ -41,10 +41,10 @@ def render(template: str, **context: Any) -> str:
 
 
 def class_of(result: Result, contributor: str, item: str, period: str) -> str:
-    """Firm / flexible / absent from the result's robustness data, once a solve provides it."""
-    robustness = getattr(result, "robustness", None)
+    """Firm / flexible (or unknown) from the result's robustness data, once it has been computed."""
+    robustness = result.robustness
     found = robustness.item(contributor, item, period) if robustness is not None else None
-    return str(found.cls) if found is not None else ""
+    return str(found.cls) if found is not None and found.cls != "absent" else ""  # absent: nothing sent
 
 
 def allocation_rows(result: Result, params: Params) -> list[dict[str, Any]]:
@@ -131,7 +131,8 @@ def results_view(session: Session) -> dict[str, Any]:
         "result": result,
         "headline": headline(result, params),
         "rows": rows,
-        "has_classes": getattr(result, "robustness", None) is not None,
+        "has_classes": result.robustness is not None,
+        "robustness_headline": result.robustness.headline if result.robustness is not None else "",
         "binding": binding_lines(result),
         "diagnosis": result.diagnosis,
         "diff": diff,

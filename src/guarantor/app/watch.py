@@ -78,7 +78,7 @@ def solve_once(path: Path, out: Path, overrides: Iterable[str] = (), run: int = 
         loaded = load_scenario(path, overrides)
     except InputError as error:
         return Outcome(run, problems=error.problems, files=inputs_of(path, overrides))
-    result = verified(solve_scenario(loaded, options_for(loaded)), loaded)
+    result = verified(solve_scenario(loaded, options_for(loaded), robustness=True), loaded)  # as `solve`
     folder = write_solve_report(result, loaded, out)
     files = {path.resolve(), *(Path(f).resolve() for f in loaded.resolved.files if f)}
     return Outcome(run, result, loaded, folder, [], tuple(sorted(files)), time.perf_counter() - start)

@@ -44,6 +44,14 @@
     document.getElementById("compare").innerHTML = data.compare;
     draw(data.charts || {});
     document.body.dataset.status = data.status;
+    if (data.classes_pending) { classes(sequence); }
+  }
+
+  // The firm/flexible classes take tens of re-solves: ask for them once the answer is shown.
+  function classes(mine) {
+    post("classes").then(function (data) {
+      if (mine === sequence && data.ok && !data.classes_pending) { place(data); }
+    });
   }
 
   function change(el) {
@@ -141,4 +149,5 @@
     });
   });
   draw(initial.charts || {});
+  if (initial.classes_pending) { classes(sequence); }
 })();
