@@ -87,7 +87,7 @@ def test_worst_outcome_wins_across_scenarios(tmp_path: Path) -> None:
     )
     result = run("solve", feasible, MINI, *INFEASIBLE, "--out", tmp_path / "out", "--quiet")
     assert result.exit_code == 3
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["mini-baseline", "ok"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["index.html", "mini-baseline", "ok"]
 
 
 def test_internal_error_exit_1_without_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,7 +130,8 @@ def test_output_names_are_sanitised(tmp_path: Path) -> None:
     result = run("solve", MINI, "--set", "name=../../evil", "--out", out, "--quiet")
     assert result.exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
-    assert [p.name for p in out.iterdir()] == ["evil"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names[1] == "index.html" and names[0].startswith("evil-") and len(names) == 2
 
 
 def test_failed_run_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,7 +184,7 @@ def test_solve_every_shipped_scenario(tmp_path: Path) -> None:
     """`guarantor solve scenarios/*.yaml`: a complete folder per feasible scenario, a diagnosis otherwise."""
     result = run("solve", *(p.relative_to(ROOT) for p in SCENARIOS), "--out", tmp_path, "--quiet")
     statuses = {}
-    for folder in sorted(tmp_path.iterdir()):
+    for folder in sorted(p for p in tmp_path.iterdir() if p.is_dir()):
         data = json.loads((folder / "results.json").read_text())
         statuses[data["scenario"]] = data["status"]
         files = {p.name for p in folder.iterdir()}

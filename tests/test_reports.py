@@ -50,9 +50,10 @@ def test_solve_report_folder_holds_every_file(tmp_path: Path) -> None:
     folder = solve_into(tmp_path)
     assert folder == tmp_path / "mini-baseline"
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
-    expected = ["allocations.csv", "funding.csv", "report.html", "report.md", "results.json"]
+    expected = ["allocations.csv", "funding.csv", "report.html", "report.md", "report.xlsx", "results.json"]
+    expected.append("run.json")
     assert files == sorted(expected + [f"charts/{c}.{ext}" for c in CHARTS for ext in ("png", "svg")])
-    assert [p.name for p in tmp_path.iterdir()] == ["mini-baseline"]  # no staging left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "mini-baseline"]  # no staging left
 
 
 def test_results_json_has_the_documented_keys(report: Path) -> None:
@@ -139,7 +140,8 @@ def test_report_html_is_self_contained_and_printable(report: Path) -> None:
 
 def test_infeasible_report_explains_why(tmp_path: Path) -> None:
     folder = solve_into(tmp_path, "requirements.ground_troops=100000")
-    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.md", "results.json"]
+    names = ["report.html", "report.md", "report.xlsx", "results.json", "run.json"]
+    assert sorted(p.name for p in folder.iterdir()) == names
     data = json.loads((folder / "results.json").read_text())
     assert data["status"] == "infeasible" and data["diagnosis"]["relaxations"]
     text = (folder / "report.md").read_text()
@@ -156,10 +158,19 @@ def test_identical_runs_write_identical_files(tmp_path: Path) -> None:
     assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for name in names:
         a, b = (first / name).read_bytes(), (second / name).read_bytes()
-        if name.suffix in (".json", ".md", ".html"):
+        if name.suffix == ".xlsx":  # zip members carry the creation date: compare the cells
+            a, b = (repr(workbook_cells(folder / name)).encode() for folder in (first, second))
+        if name.suffix in (".json", ".md", ".html", ".xlsx"):
             a, b = stamp.sub("T", a.decode()).encode(), stamp.sub("T", b.decode()).encode()
         assert a == b, name
     assert json.loads((first / "results.json").read_text())["manifest"]["created_at"]
+
+
+def workbook_cells(path: Path) -> list[list[object]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return [[cell.value for row in sheet.iter_rows() for cell in row] for sheet in book]
 
 
 def test_no_absolute_paths_in_report_files(report: Path) -> None:
@@ -182,13 +193,13 @@ def test_failed_report_leaves_the_previous_one_untouched(
     with pytest.raises(RuntimeError, match="disk full"):
         solve_into(tmp_path, "requirements.ground_troops=12000")
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
-    assert [p.name for p in tmp_path.iterdir()] == ["mini-baseline"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "mini-baseline"]
 
 
 def test_scenario_names_cannot_escape_the_output_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
     folder = solve_into(out, "name=../../evil")
-    assert folder == out / "evil" and (folder / "results.json").exists()
+    assert folder.parent == out and folder.name.startswith("evil-") and (folder / "results.json").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

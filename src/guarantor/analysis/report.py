@@ -89,12 +89,13 @@ def write_analysis(
 def write_table(table: pd.DataFrame, stem: Path) -> None:
     """Parquet (types kept, for replot) and CSV (for spreadsheets), both written by Arrow (fast)."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
+
+    from guarantor.report.numbers import csv_text
 
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     pq.write_table(arrow, stem.with_suffix(".parquet"))
-    pacsv.write_csv(arrow, stem.with_suffix(".csv"))
+    write_text(stem.with_suffix(".csv"), csv_text(table))  # rounded by kind, like every other CSV
 
 
 def load_analysis(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
@@ -149,6 +150,19 @@ def render(folder: Path, info: dict[str, Any], tables: dict[str, pd.DataFrame]) 
     markdown, html = render_documents(info, tables, [f"charts/{n}.svg" for n in figures])
     write_text(folder / "report.md", markdown)
     write_text(folder / "report.html", html)
+    write_analysis_workbook(folder, info, tables)
+
+
+def write_analysis_workbook(folder: Path, info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
+    """report.xlsx: the settings, every table (typed, units in headers) and the manifest."""
+    from guarantor.report.sheets import analysis_sheets
+    from guarantor.report.xlsx import write_workbook
+
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    write_workbook(
+        folder / "report.xlsx", analysis_sheets(info, tables, manifest), manifest.get("created_at")
+    )
 
 
 def save_figure(figure: Figure, stem: Path) -> None:

@@ -80,6 +80,7 @@ def constraint_reports(
             shadow_price=price,
         )
         report.explanation = explain_row(f, report, activity, values)
+        report.price, report.price_unit = priced_in_units(f, report, values)
         reports.append(report)
     return reports
 
@@ -87,6 +88,26 @@ def constraint_reports(
 def _clean(value: float) -> float:
     rounded = round(value, 6)
     return 0.0 if rounded == 0 else rounded
+
+
+UNIT_SCALE = {"USD m": (1e6, "USD"), "USD bn": (1e9, "USD")}
+
+
+def priced_in_units(f: Formulation, r: ConstraintReport, values: list[float]) -> tuple[float | None, str]:
+    """The shadow price as the explanations state it: USD per troop, per point of Europe's share, ...
+
+    The raw dual is in objective units (USD m) per unit of the row; tables and prose both
+    use this converted figure, so a table never shows 0.2025 beside "$202,500".
+    """
+    if r.shadow_price is None:
+        return None, ""
+    scale, unit = UNIT_SCALE.get(objective_unit(f), (1.0, objective_unit(f)))
+    if r.family in ("europe_troop_share", "europe_cost_share"):
+        row = f.model.rows[f.model.row_index[r.name]]
+        per_point = r.shadow_price * 0.01 * evaluate(row.share_base or {}, values)
+        what = "troop" if r.family == "europe_troop_share" else "cost"
+        return _clean(per_point * scale), f"{unit} per point of Europe's {what} share"
+    return _clean(r.shadow_price * scale), f"{unit} per {singular(r.unit)}"
 
 
 def explain_row(f: Formulation, r: ConstraintReport, activity: float, values: list[float]) -> str:

@@ -36,6 +36,9 @@ class ConstraintReport:
     binding: bool
     shadow_price: float | None
     explanation: str = ""
+    price: float | None = None
+    """The shadow price in the scenario's units (`price_unit`): USD per troop, per share point, ..."""
+    price_unit: str = ""
 
 
 @dataclass

@@ -20,8 +20,8 @@ from guarantor.cli.common import (
     STATE,
     GapOption,
     JsonOption,
-    OutOption,
     QuietOption,
+    RunOutOption,
     SetOption,
     SolverOption,
     TimeOption,
@@ -128,7 +128,7 @@ def resolve(
 @app.command()
 def solve(
     scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
-    out: OutOption = Path("reports"),
+    out: RunOutOption = None,
     solver: SolverOption = None,
     time_limit: TimeOption = None,
     gap: GapOption = None,

@@ -92,6 +92,15 @@ OutOption = Annotated[
         "--out", help="Parent folder; each scenario writes its own sub-folder.", callback=output_folder
     ),
 ]
+RunOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Parent folder; each scenario writes its own sub-folder [default: reports; a run with --set "
+        "then writes <scenario>-set-<hash>].",
+        show_default=False,
+    ),
+]
 SolverOption = Annotated[str | None, typer.Option("--solver", help="Solver: highs (default) or cbc.")]
 TimeOption = Annotated[
     float | None,

@@ -9,10 +9,11 @@ import typer
 
 
 def evaluation_payload(evaluation: Any, loaded: Any) -> dict[str, Any]:
+    from guarantor.report.numbers import clean_tree, column_kind
     from guarantor.report.payload import decisions_payload, manifest
 
     m = evaluation.metrics
-    return {
+    data = {
         "scenario": evaluation.scenario,
         "plan": evaluation.plan_file,
         "feasible": evaluation.feasible,
@@ -38,6 +39,10 @@ def evaluation_payload(evaluation: Any, loaded: Any) -> dict[str, Any]:
         "outside_model_bounds": evaluation.conflicts,
         "decisions": decisions_payload(evaluation.decisions),
         "manifest": manifest(loaded, {}),
+    }
+    return {
+        k: v if k in ("decisions", "manifest") else clean_tree(v, kind=column_kind(k))
+        for k, v in data.items()
     }
 
 
@@ -87,6 +92,8 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             from guarantor.model.params import build_params
             from guarantor.plans.evaluate import evaluate_plan
             from guarantor.plans.plan import load_plan
+            from guarantor.report.sheets import evaluation_sheets
+            from guarantor.report.xlsx import write_workbook
             from guarantor.scenario.loading import load_scenario
 
             loaded = load_scenario(scenario, set_ or [])
@@ -98,6 +105,9 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             with report_folder(out, f"{loaded.scenario.name}-plan-{plan.stem}") as folder:
                 write_json(folder / "evaluation.json", data)
                 write_text(folder / "evaluation.md", text)
+                write_workbook(
+                    folder / "report.xlsx", evaluation_sheets(data), data["manifest"]["created_at"]
+                )
             typer.echo(json.dumps(data, indent=2) if as_json else text)
             return 0 if evaluation.feasible else 3
 

@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from guarantor.errors import InputError, Origin, Problem
 
 EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 2, 3, 4
+DEFAULT_OUT = Path("reports")
+
+
+def save_plan_file(folder: Path, name: str, result: Any, loaded: Any) -> Path:
+    """Write `<name>.yaml`, or `<name>-2.yaml`, ... so a plan already there (perhaps edited) is kept.
+
+    Saving the same plan again reuses its file rather than numbering a copy.
+    """
+    from guarantor.atomic import write_text
+    from guarantor.plans.plan import plan_text
+
+    path, n = folder / f"{name}.yaml", 2
+    while path.exists():
+        if path.read_text(encoding="utf-8") == plan_text(path, result, loaded):
+            return path
+        path, n = folder / f"{name}-{n}.yaml", n + 1
+    write_text(path, plan_text(path, result, loaded))
+    return path
 
 
 def solve_many(
     paths: list[Path],
-    out: Path,
+    out: Path | None,
     solver: str | None,
     time_limit: float | None,
     gap: float | None,
@@ -28,7 +47,7 @@ def solve_many(
     """Solve each scenario; the exit code is the worst outcome (input > infeasible > no solution)."""
     from guarantor.answer.verify import verified
     from guarantor.api import options_for, solve_scenario
-    from guarantor.report.reporting import write_solve_report
+    from guarantor.report.reporting import PLAN_FOLDER, run_folder_name, write_solve_report
     from guarantor.report.summary import print_summary
     from guarantor.scenario.loading import load_scenario
 
@@ -39,6 +58,9 @@ def solve_many(
     codes = []
     payloads = []
     input_problems: list[Problem] = []
+    own_folder = out is None  # with --out the user chose where the run goes
+    parent = out if out is not None else DEFAULT_OUT
+    written: dict[str, str] = {}
     for path in paths:
         try:
             loaded = load_scenario(path, overrides)
@@ -46,15 +68,29 @@ def solve_many(
             input_problems.extend(error.problems)
             codes.append(EXIT_INPUT)
             continue
+        name = run_folder_name(loaded.scenario.name, overrides if own_folder else ())
+        if name in written and written[name] != str(path.resolve()):
+            input_problems.append(
+                Problem(
+                    Origin(str(path)),
+                    "name",
+                    f"scenario {loaded.scenario.name!r} would write {parent / name}, the folder of "
+                    f"{written[name]} in this run; give the scenarios different names or solve them "
+                    "with different --out folders",
+                )
+            )
+            codes.append(EXIT_INPUT)
+            continue
+        written[name] = str(path.resolve())
         options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
         result = solve_scenario(loaded, options, robustness)
         if check:
             verified(result, loaded)
-        folder = write_solve_report(result, loaded, out)
+        folder = write_solve_report(result, loaded, parent, name)
         if save_plan and result.decisions is not None:
-            from guarantor.plans.plan import write_plan
-
-            write_plan(folder / "plan.yaml", result, loaded)
+            plan_path = save_plan_file(parent / PLAN_FOLDER, name, result, loaded)
+            if not quiet and not as_json:
+                typer.echo(f"plan: {plan_path}")
         if as_json:
             payloads.append(json.loads((folder / "results.json").read_text()))
         elif not quiet:

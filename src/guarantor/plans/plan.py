@@ -222,12 +222,21 @@ def plan_document(result: Result, loaded: LoadedScenario, params: Params) -> dic
     }
 
 
-def write_plan(path: Path, result: Result, loaded: LoadedScenario) -> None:
+def plan_text(path: Path, result: Result, loaded: LoadedScenario) -> str:
+    """plan.yaml's text; its hint names the plan by the path it is written to (works from where it ran)."""
+    import shlex
+
     from guarantor.model.params import build_params
 
     document = plan_document(result, loaded, build_params(loaded.scenario))
+    sets = "".join(f" --set {shlex.quote(text)}" for text in loaded.overrides)
     header = (
         f"# Plan saved from the optimum of {loaded.scenario.name} ({loaded.path}).\n"
-        f"# Edit it and run: guarantor evaluate {loaded.path} --plan {path.name}\n"
+        f"# Edit it and run: guarantor evaluate {shlex.quote(loaded.path)} "
+        f"--plan {shlex.quote(str(path))}{sets}\n"
     )
-    write_text(path, header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+
+
+def write_plan(path: Path, result: Result, loaded: LoadedScenario) -> None:
+    write_text(path, plan_text(path, result, loaded))

@@ -120,7 +120,7 @@ def binding(runs: Sequence[Run]) -> pd.DataFrame:
             for period in run.result.periods:
                 label = label.removesuffix(f" ({period})")
             column = prices.setdefault(run.name, {})
-            column[label] = column.get(label, 0.0) + (c.shadow_price or 0.0)
+            column[label] = column.get(label, 0.0) + (c.price or 0.0)  # scenario units (USD per ...)
     table = pd.DataFrame(prices, columns=[run.name for run in runs], dtype="float64").round(6)
     strength = table.abs().max(axis=1)
     return table.loc[sorted(table.index, key=lambda label: (-strength[label], label))]

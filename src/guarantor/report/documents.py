@@ -74,8 +74,8 @@ TIER_COLUMNS: Columns = [
 ]
 BINDING_COLUMNS: Columns = [
     ("label", "constraint", "text"),
-    ("shadow_price", "shadow price", "num"),
-    ("unit", "per unit of", "text"),
+    ("price", "shadow price", "num"),
+    ("price_unit", "unit", "text"),
     ("origin", "set in", "text"),
 ]
 SCENARIO_FIGURE_COLUMNS: Columns = [
@@ -228,9 +228,13 @@ def solve_document(
 ) -> Document:
     """The whole report for one scenario; `t` are the tables of `tables.solve_tables`."""
     doc = Document(f"Guarantor report: {result.scenario}")
-    doc.add(Heading("The question"), Paragraph(result.question))
+    from guarantor.report.overrides import override_lines, text_note, with_note
+
+    if loaded.overrides:
+        doc.add(Heading("Overrides (--set)"), Bullets(override_lines(loaded)))
+    doc.add(Heading("The question"), Paragraph(with_note(result.question, text_note(loaded, "question"))))
     if loaded.scenario.description:
-        doc.add(Paragraph(loaded.scenario.description))
+        doc.add(Paragraph(with_note(loaded.scenario.description, text_note(loaded, "description"))))
     doc.add(Heading("The answer"), Paragraph(" ".join(answer(result, params, t)), emphasis=True))
     doc.add(
         Paragraph(

@@ -67,7 +67,12 @@ def decisions_from_payload(data: dict[str, Any]) -> Decisions:
 
 def result_payload(result: Result, loaded: LoadedScenario, params: Params | None = None) -> dict[str, Any]:
     """The JSON document a solve writes (keys documented in the README)."""
+    from guarantor.report.numbers import clean, clean_tree
+    from guarantor.report.numbers import column_kind as clean_kind
+    from guarantor.report.tables import amount_kinds
+
     params = params or build_params(loaded.scenario)
+    kinds = amount_kinds(params)
     payload: dict[str, Any] = {
         "scenario": result.scenario,
         "question": result.question,
@@ -105,7 +110,7 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
                     "deployed_force": m.deployed_force,
                 },
                 "allocations": [
-                    {"contributor": c, "capability": k, "period": p, "amount": v}
+                    {"contributor": c, "capability": k, "period": p, "amount": clean(v, kinds[k])}
                     for (c, k, p), v in sorted(d.amounts.items())
                     if v
                 ],
@@ -123,6 +128,8 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
             "slack": c.slack,
             "shadow_price": c.shadow_price,
             "unit": c.unit,
+            "price": clean(c.price, "price_usd" if c.price_unit.startswith("USD") else "number"),
+            "price_unit": c.price_unit,
             "explanation": c.explanation,
         }
         for c in result.constraints
@@ -149,5 +156,12 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
     from guarantor.report.why import why_payload
 
     payload.update(why_payload(result))
+    # every float rounded by its kind (money to $0.1 m, troops whole, shares to 6 decimals); the
+    # decisions keep nine significant digits so `guarantor check` re-verifies them exactly
+    troop_kind = kinds.get(params.ground, "count")
+    by_key = {"troops": troop_kind, "deployed_force": troop_kind, "funding_usd_m": "number"}
+    payload = {
+        k: clean_tree(v, by_key, "number" if k == "decisions" else clean_kind(k)) for k, v in payload.items()
+    }
     payload["manifest"] = manifest(loaded, result.options, result.solver, result.solver_version)
     return payload

@@ -9,7 +9,7 @@ and charts saved without timestamps or random ids; only `manifest.created_at` ch
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,9 +55,13 @@ def save_charts(figures: Mapping[str, Figure], folder: Path) -> dict[str, bytes]
     return svgs
 
 
-def write_csv(path: Path, table: pd.DataFrame, index: bool = False) -> None:
-    """CSV with Unix line endings whatever the platform, so files compare byte for byte."""
-    write_text(path, table.to_csv(index=index, lineterminator="\n"))
+def write_csv(
+    path: Path, table: pd.DataFrame, index: bool = False, kinds: Mapping[str, str] | None = None
+) -> None:
+    """CSV with Unix line endings, every number rounded by `numbers` (no noise, no -0, no exponent)."""
+    from guarantor.report.numbers import csv_text
+
+    write_text(path, csv_text(table, index, kinds))
 
 
 def solve_figures(t: Mapping[str, pd.DataFrame], params: Params) -> dict[str, Figure]:
@@ -76,25 +80,36 @@ def solve_figures(t: Mapping[str, pd.DataFrame], params: Params) -> dict[str, Fi
     }
 
 
-def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path) -> Path:
-    """Write `parent/<scenario>/` atomically and return its path.
+def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, name: str | None = None) -> Path:
+    """Write `parent/<name>/` atomically (default name: `run_folder_name`) and return its path.
 
-    Without a solution (infeasible, time limit) the folder holds results.json and the
-    report documents, which explain why there is no plan.
+    Without a solution (infeasible, time limit) the folder holds results.json, report.xlsx
+    and the report documents, which explain why there is no plan.
     """
     from guarantor.report.documents import solve_document
+    from guarantor.report.index import claim_folder, run_record, write_index
     from guarantor.report.markup import to_html, to_markdown
-    from guarantor.report.tables import binding_constraints, solve_tables
+    from guarantor.report.sheets import solve_sheets
+    from guarantor.report.tables import amount_kinds, binding_constraints, solve_tables
+    from guarantor.report.xlsx import write_workbook
 
     params = build_params(loaded.scenario)
     payload = result_payload(result, loaded, params)
-    with report_folder(parent, result.scenario) as folder:
+    name = name or run_folder_name(result.scenario)
+    identity = {"kind": "solve", "scenario": result.scenario}
+    claim_folder(parent, name, identity)
+    kinds = amount_kinds(params)
+    with report_folder(parent, name) as folder:
         write_json(folder / "results.json", payload)
         svgs: dict[str, bytes] = {}
         if result.decisions is not None:
             t = solve_tables(result, params)
             allocations = t["allocations"].drop(columns="period") if len(result.periods) == 1 else None
-            write_csv(folder / "allocations.csv", t["allocations"] if allocations is None else allocations)
+            write_csv(
+                folder / "allocations.csv",
+                t["allocations"] if allocations is None else allocations,
+                kinds=kinds,
+            )
             write_csv(folder / "funding.csv", t["funding"])
             figures = solve_figures(t, params)
             if params.multi_period:
@@ -102,16 +117,76 @@ def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path) -> 
 
                 timeline = timeline_tables(result, params)
                 t = {**t, **timeline}
-                for name, table in timeline.items():
-                    write_csv(folder / f"{name}.csv", table, index=True)
+                troop_kind = {str(c): kinds.get(params.ground, "count") for c in timeline["troops_by_period"]}
+                money = {str(c): "usd_m" for c in timeline["funding_by_period"]}
+                for key, table in timeline.items():
+                    write_csv(folder / f"{key}.csv", table, index=True, kinds={**troop_kind, **money})
                 figures.update(timeline_figures(timeline, params))
             svgs = save_charts(figures, folder)
         else:
             t = {"binding": binding_constraints(result)}
+        write_workbook(
+            folder / "report.xlsx",
+            solve_sheets(result, loaded, params, t, payload["manifest"]),
+            payload["manifest"]["created_at"],
+        )
         doc = solve_document(result, loaded, params, t, payload, list(svgs))
         write_text(folder / "report.md", to_markdown(doc, CHART_FOLDER))
         write_text(folder / "report.html", to_html(doc, svgs))
-    return parent / safe_name(result.scenario)
+        record = run_record(
+            identity,
+            result.question,
+            str(result.status),
+            loaded.overrides,
+            payload["manifest"]["created_at"],
+            key_figures(result, params),
+            loaded.path,
+        )
+        write_json(folder / "run.json", record)
+    write_index(parent)
+    return parent / name
+
+
+def key_figures(result: Result, params: Params) -> dict[str, str]:
+    """The few numbers `index.html` shows for a solve: cost, US tier, Europe's shares."""
+    from guarantor.answer.explain import money
+
+    m, d = result.metrics, result.decisions
+    if m is None or d is None:
+        return {}
+    tier = next((t.label for t in params.tiers if t.id == d.tier[result.periods[0]]), "")
+    span = " a year" if len(result.periods) == 1 else " over the horizon"
+    return {
+        "total cost": money(m.total_cost_usd_m) + span,
+        "US air support": tier,
+        "Europe's troop share": f"{m.europe_troop_share:.1%}",
+        "Europe's cost share": f"{m.europe_cost_share:.1%}",
+    }
+
+
+PLAN_FOLDER = "plans"
+"""Saved plans live in `<out>/plans/`, outside every report folder, so no later run deletes them."""
+RESERVED = {PLAN_FOLDER, "index.html"}
+
+
+def run_folder_name(scenario: str, overrides: Sequence[str] = ()) -> str:
+    """The folder of a run: the scenario name, plus a short hash where that name alone could collide.
+
+    A name that `safe_name` had to change gets a hash of the original (`a b` and `a-b` no
+    longer share `a-b/`); a run with `--set` overrides gets `-set-<hash of the overrides>`,
+    so a what-if never replaces the plain run's report.
+    """
+    import hashlib
+
+    def short(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+    name = safe_name(scenario)
+    if name != scenario or name in RESERVED:
+        name = f"{name[:90]}-{short(scenario)}"
+    if overrides:
+        name = f"{name[:90]}-set-{short(chr(10).join(overrides))}"
+    return name
 
 
 COMPARE_CSV = {
@@ -128,23 +203,53 @@ def compare_folder_name(names: list[str]) -> str:
     return safe_name("compare-" + "-".join(safe_name(n) for n in names))
 
 
+COMPARE_KINDS = {"summary": {"europe_troops": "fraction", "europe_cost": "fraction", "us_cost": "fraction"}}
+COMPARE_TABLE_KIND = {"troops": "count", "funding": "usd_m", "binding": "price_usd"}
+"""Every scenario column of these tables holds one kind of number."""
+
+
 def write_compare_report(runs: list[Run], parent: Path) -> tuple[Path, dict[str, Any]]:
     """Write `parent/compare-<names>/` atomically; return its path and comparison.json's content."""
     import datetime as dt
 
     from guarantor.report.compare import compare_document, compare_figures, compare_payload, compare_tables
+    from guarantor.report.index import claim_folder, run_record, write_index
     from guarantor.report.markup import to_html, to_markdown
+    from guarantor.report.numbers import clean_tree
+    from guarantor.report.sheets import compare_sheets
+    from guarantor.report.xlsx import write_workbook
 
     t = compare_tables(runs)
     created_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     payload = compare_payload(runs, t, created_at)
+    by_key = {"troops": "count", "binding_shadow_prices": "price_usd", "deployed_force": "count"}
+    payload = {
+        k: v if k == "manifest" else clean_tree(v, by_key, by_key.get(k, "number"))
+        for k, v in payload.items()
+    }
     name = compare_folder_name([run.name for run in runs])
+    identity = {"kind": "compare", "scenario": " vs ".join(run.name for run in runs)}
+    claim_folder(parent, name, identity)
     with report_folder(parent, name) as folder:
         write_json(folder / "comparison.json", payload)
         for key, file in COMPARE_CSV.items():
-            write_csv(folder / file, t[key], index=True)
+            kinds = (
+                dict.fromkeys(map(str, t[key].columns), COMPARE_TABLE_KIND[key])
+                if key in COMPARE_TABLE_KIND
+                else {}
+            )
+            write_csv(folder / file, t[key], index=True, kinds={**kinds, **COMPARE_KINDS.get(key, {})})
         svgs = save_charts(compare_figures(t), folder)
+        write_workbook(folder / "report.xlsx", compare_sheets(runs, t, payload["manifest"]), created_at)
         doc = compare_document(runs, t, payload, list(svgs))
         write_text(folder / "report.md", to_markdown(doc, CHART_FOLDER))
         write_text(folder / "report.html", to_html(doc, svgs))
+        overrides = list(dict.fromkeys(o for run in runs for o in run.loaded.overrides))
+        question = "; ".join(dict.fromkeys(run.result.question for run in runs))
+        figures = {
+            run.name: key_figures(run.result, run.params).get("total cost", str(run.result.status))
+            for run in runs
+        }
+        write_json(folder / "run.json", run_record(identity, question, "", overrides, created_at, figures))
+    write_index(parent)
     return parent / name, payload

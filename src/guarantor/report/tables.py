@@ -25,6 +25,13 @@ def capability_labels(params: Params) -> dict[str, tuple[str, str]]:
     return {c.id: (c.label, c.unit) for c in params.scenario.model.capabilities}
 
 
+def amount_kinds(params: Params) -> dict[str, str]:
+    """How `numbers` rounds each capability column: troops and whole units as counts, the rest to 0.01."""
+    return {
+        k: "count" if params.integer.get(k) or k == params.ground else "amount" for k in params.capabilities
+    }
+
+
 def allocations(result: Result, params: Params) -> pd.DataFrame:
     """Contributor × capability amounts, one row per contributor and period (zeros kept)."""
     import pandas as pd
@@ -184,14 +191,26 @@ def binding_constraints(result: Result) -> pd.DataFrame:
             "family": c.family,
             "shadow_price": c.shadow_price,
             "unit": c.unit,
+            "price": c.price,
+            "price_unit": c.price_unit,
             "origin": c.origin,
             "explanation": c.explanation,
         }
         for c in result.binding
         if c.family not in DEFINITIONAL
     ]
-    columns = ["name", "label", "family", "shadow_price", "unit", "origin", "explanation"]
-    table = pd.DataFrame(rows, columns=columns).astype({"shadow_price": "float64"})
+    columns = [
+        "name",
+        "label",
+        "family",
+        "shadow_price",
+        "unit",
+        "price",
+        "price_unit",
+        "origin",
+        "explanation",
+    ]
+    table = pd.DataFrame(rows, columns=columns).astype({"shadow_price": "float64", "price": "float64"})
     order = -table["shadow_price"].abs().fillna(0.0)
     return (
         table.assign(_order=order)

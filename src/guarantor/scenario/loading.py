@@ -48,6 +48,8 @@ class LoadedScenario:
     scenario: Scenario
     resolved: Resolved
     path: str
+    overrides: tuple[str, ...] = ()
+    """The `--set key=value` overrides applied, in order (reports list them at the top)."""
 
     def origin_of(self, *path: Key) -> Origin:
         return self.resolved.origin_of(tuple(path))
@@ -300,7 +302,7 @@ def load_scenario(path: Path | str, overrides: list[str] | tuple[str, ...] = ())
     """Resolve and validate a scenario; raise `InputError` listing every problem at once."""
     resolved, set_problems = _resolve(Path(path), overrides)
     scenario = _validate(resolved, Scenario, lambda data: check_scenario(data, resolved), set_problems)
-    return LoadedScenario(scenario, resolved, relative_name(Path(path)))
+    return LoadedScenario(scenario, resolved, relative_name(Path(path)), tuple(overrides))
 
 
 def load_model(path: Path | str) -> tuple[Model, Resolved]:

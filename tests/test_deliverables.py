@@ -1,0 +1,159 @@
+"""Deliverables: report.xlsx read back with openpyxl, clean numbers everywhere, prices in scenario units."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from guarantor.cli.app import app
+from guarantor.report.numbers import clean, clean_tree, csv_text
+
+MINI = "tests/fixtures/mini-baseline.yaml"
+NOISE = re.compile(
+    r"\d\.(?:\d*[1-9]0{4,}[1-9]|\d*9{4,}\d)|[1-9]\d*\.0{4,}[1-9]|\de[-+]\d|(?<![\w.])-0(?:\.0+)?(?![\d.])"
+)
+"""Binary or solver noise (219.23999999999998, 4999.999921), exponents (2.63e-05), negative zero."""
+
+
+def run(*args: str | Path) -> object:
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One solve, one comparison and one sweep of the mini model, written as users run them."""
+    folder = tmp_path_factory.mktemp("deliverables")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(Path(__file__).resolve().parent.parent)
+        assert run("solve", MINI, "--out", folder, "--quiet").exit_code == 0
+        cmp = run(
+            "compare", MINI, MINI, "--set", "requirements.ground_troops=12000", "--out", folder, "--quiet"
+        )
+        assert cmp.exit_code == 0
+        sweep = run(
+            "sweep", MINI, "--vary", "requirements.ground_troops=10000:16000:3", "--out", folder, "--quiet"
+        )
+        assert sweep.exit_code == 0, sweep.output
+    return folder
+
+
+def test_numbers_are_rounded_by_kind() -> None:
+    assert clean(219.23999999999998, "usd_m") == 219.2
+    assert clean(4999.999921, "count") == 5000 and isinstance(clean(4999.999921, "count"), int)
+    assert clean(-0.0) == 0 and str(clean(-1e-12, "fraction")) == "0"
+    assert clean(2337975000.0, "usd") == 2338000000  # $0.1 m
+    assert clean(0.20250000001 * 1e6, "price_usd") == 202500
+    assert clean_tree({"total_cost_usd_m": 6765.1550000001, "shares": {"europe": 0.8820719999}}) == {
+        "total_cost_usd_m": 6765.2,
+        "shares": {"europe": 0.882072},
+    }
+
+
+def test_csv_has_no_noise_no_negative_zero_no_exponent() -> None:
+    table = pd.DataFrame(
+        {
+            "funding_usd_m": [219.23999999999998, -0.0],
+            "share_of_gdp": [2.63e-05, 0.0],
+            "troops": [4999.999921, 0],
+        }
+    )
+    text = csv_text(table, kinds={"troops": "count"})
+    assert text == "funding_usd_m,share_of_gdp,troops\n219.2,0.000026,5000\n0,0,0\n"
+
+
+def test_every_written_number_is_clean(out: Path) -> None:
+    files = [p for p in out.rglob("*") if p.suffix in (".csv", ".json") and p.name != "manifest.json"]
+    assert any(p.name == "results.json" for p in files) and any(p.name == "comparison.json" for p in files)
+    for path in files:
+        text = path.read_text()
+        if path.suffix == ".json":  # the merged inputs are the user's own numbers
+            data = json.loads(text)
+            data.pop("manifest", None)
+            text = json.dumps(data)
+        assert not NOISE.search(text), (path.name, NOISE.search(text))
+
+
+def test_shadow_prices_are_in_the_scenario_units_everywhere(out: Path) -> None:
+    data = json.loads((out / "mini-baseline" / "results.json").read_text())
+    requirement = next(c for c in data["constraints"] if c["name"] == "requirement_ground_troops")
+    assert requirement["price_unit"] == "USD per troop"
+    assert requirement["price"] == round(requirement["shadow_price"] * 1e6)
+    money = f"${requirement['price']:,.0f}"
+    assert money in requirement["explanation"]
+    html = (out / "mini-baseline" / "report.html").read_text()
+    row = next(line for line in html.splitlines() if "Requirement: ground troops" in line and "<td" in line)
+    assert f"{requirement['price']:,.0f}" in row and "USD per troop" in row
+    assert f">{requirement['shadow_price']}<" not in row
+    book = openpyxl.load_workbook(out / "mini-baseline" / "report.xlsx")
+    sheet = book["Binding constraints"]
+    headers = [c.value for c in sheet[1]]
+    column = headers.index("shadow price (scenario units)")
+    prices = {r[0].value: r[column].value for r in sheet.iter_rows(min_row=2)}
+    assert prices[requirement["label"]] == requirement["price"]
+
+
+def test_solve_workbook_has_typed_sheets_with_units(out: Path) -> None:
+    book = openpyxl.load_workbook(out / "mini-baseline" / "report.xlsx")
+    for name in ("Summary", "Allocations", "Funding", "Shares", "US tiers", "Binding constraints"):
+        assert name in book.sheetnames
+    assert {"Scenario inputs", "Model figures", "Sources", "Manifest"} <= set(book.sheetnames)
+    for sheet in book:
+        assert sheet.freeze_panes in ("A2", "B2"), sheet.title  # header row frozen
+        assert all(isinstance(c.value, str) and c.font.b for c in sheet[1]), sheet.title
+    allocations = book["Allocations"]
+    headers = [c.value for c in allocations[1]]
+    assert "Ground troops (troops)" in headers
+    troops = [r[headers.index("Ground troops (troops)")].value for r in allocations.iter_rows(min_row=2)]
+    assert all(type(v) is int for v in troops) and sum(troops) >= 15000
+    funding = book["Funding"]
+    headers = [c.value for c in funding[1]]
+    assert "pays (USD, whole horizon)" in headers and "share of the bill (%)" in headers
+    share = [r[headers.index("share of the bill (%)")] for r in funding.iter_rows(min_row=2)]
+    assert all(isinstance(c.value, int | float) and c.number_format == "0.0%" for c in share)
+    assert sum(c.value for c in share) == pytest.approx(1.0, abs=1e-5)
+    tiers = book["US tiers"]
+    allowed = [r[3].value for r in tiers.iter_rows(min_row=2)]
+    assert set(allowed) <= {True, False} and True in allowed
+    manifest = {r[0].value: r[1].value for r in book["Manifest"].iter_rows(min_row=2)}
+    assert manifest["scenario_file"] == MINI and len(manifest["inputs_sha256"]) == 64
+    summary = {r[0].value: (r[1].value, r[2].value) for r in book["Summary"].iter_rows(min_row=2)}
+    assert isinstance(summary["total cost"][0], float | int) and summary["total cost"][1].startswith("USD m")
+
+
+def test_compare_and_analysis_workbooks(out: Path) -> None:
+    compare = openpyxl.load_workbook(out / "compare-mini-baseline-mini-baseline-2" / "report.xlsx")
+    assert {"Summary", "Troops", "Funding", "Binding constraints", "Input differences", "Manifest"} <= set(
+        compare.sheetnames
+    )
+    troops = compare["Troops"]
+    assert [c.value for c in troops[1]][1:] == ["mini-baseline (troops)", "mini-baseline#2 (troops)"]
+    assert all(
+        type(c.value) is int for row in troops.iter_rows(min_row=2) for c in row[1:] if c.value is not None
+    )
+    (sweep,) = [p for p in out.iterdir() if p.name.startswith("mini-baseline-sweep")]
+    book = openpyxl.load_workbook(sweep / "report.xlsx")
+    assert {"Settings", "points", "tipping points", "Manifest"} <= set(book.sheetnames)
+    headers = [c.value for c in book["points"][1]]
+    assert "total cost (USD m)" in headers and "europe cost share (%)" in headers
+    cost = [r[headers.index("total cost (USD m)")] for r in book["points"].iter_rows(min_row=2)]
+    assert len(cost) == 3 and all(
+        isinstance(c.value, float | int) and c.number_format == "#,##0.0" for c in cost
+    )
+
+
+def test_evaluate_writes_a_workbook(tmp_path: Path) -> None:
+    assert run("solve", MINI, "--out", tmp_path, "--save-plan", "--quiet").exit_code == 0
+    plan = tmp_path / "plans" / "mini-baseline.yaml"
+    result = run("evaluate", MINI, "--plan", plan, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    (folder,) = [p for p in tmp_path.iterdir() if "-plan-" in p.name]
+    book = openpyxl.load_workbook(folder / "report.xlsx")
+    assert {"Summary", "Violations", "Decisions", "Manifest"} <= set(book.sheetnames)
+    summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
+    assert summary["feasible"] == "yes" and isinstance(summary["total cost"], int)
