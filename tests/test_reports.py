@@ -237,9 +237,8 @@ def test_compare_report_folder(tmp_path: Path) -> None:
     folder, payload = reporting.write_compare_report(runs, tmp_path)
     assert folder == tmp_path / "compare-base-more"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(
-        ["charts", "comparison.json", "report.md", "report.html", *reporting.COMPARE_CSV.values()]
-    )
+    files = ["charts", "comparison.json", "report.md", "report.html", "report.xlsx", "run.json"]
+    assert names == sorted([*files, *reporting.COMPARE_CSV.values()])
     assert len(list((folder / "charts").glob("*.svg"))) == 4
     assert payload["summary"]["base"]["total_cost_usd_m"] == 3370
     assert "requirements.ground_troops" in payload["input_diff"]

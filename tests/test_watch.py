@@ -17,6 +17,7 @@ from typing import Any
 from tests.conftest import FIXTURES
 
 from guarantor.app.watch import Outcome, live_page, watch, write_live
+from guarantor.report.numbers import clean
 
 TIMEOUT = 60.0
 
@@ -63,13 +64,13 @@ def test_watch_resolves_on_every_save_and_recovers_from_a_broken_one(tmp_path: P
         base = _cost(first)
         assert {f.name for f in first.files} == {"child.yaml", "parent.yaml", "mini-model.yaml"}
         folder = out / "watched"
-        assert _saved_cost(folder) == round(base * 1e6, 2)
+        assert _saved_cost(folder) == clean(base * 1e6, "usd")
 
         time.sleep(0.5)  # let the watcher start before the first save
         _save(child, child.read_text().replace("15000", "20000"))
         bigger = outcomes.get(timeout=TIMEOUT)
         assert bigger.run == 2 and _cost(bigger) > base
-        assert _saved_cost(folder) == round(_cost(bigger) * 1e6, 2)
+        assert _saved_cost(folder) == clean(_cost(bigger) * 1e6, "usd")
 
         model = tmp_path / "mini-model.yaml"  # the model is watched too
         text = model.read_text()
@@ -96,7 +97,7 @@ def test_watch_resolves_on_every_save_and_recovers_from_a_broken_one(tmp_path: P
         _save(child, child.read_text().replace("[oops", "15000"))
         recovered = outcomes.get(timeout=TIMEOUT)
         assert recovered.ok and _cost(recovered) < _cost(dearer)
-        assert _saved_cost(folder) == round(_cost(recovered) * 1e6, 2)
+        assert _saved_cost(folder) == clean(_cost(recovered) * 1e6, "usd")
     finally:
         stop.set()
         thread.join(timeout=TIMEOUT)

@@ -99,6 +99,7 @@ RunOutOption = Annotated[
         help="Parent folder; each scenario writes its own sub-folder [default: reports; a run with --set "
         "then writes <scenario>-set-<hash>].",
         show_default=False,
+        callback=lambda value: None if value is None else output_folder(value),
     ),
 ]
 SolverOption = Annotated[str | None, typer.Option("--solver", help="Solver: highs (default) or cbc.")]
