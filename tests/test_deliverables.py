@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from guarantor.cli.app import app
 from guarantor.report.numbers import clean, clean_tree, csv_text
 
+ROOT = Path(__file__).resolve().parent.parent
 MINI = "tests/fixtures/mini-baseline.yaml"
 NOISE = re.compile(
     r"\d\.(?:\d*[1-9]0{4,}[1-9]|\d*9{4,}\d)|[1-9]\d*\.0{4,}[1-9]|\de[-+]\d|(?<![\w.])-0(?:\.0+)?(?![\d.])"
@@ -157,3 +158,65 @@ def test_evaluate_writes_a_workbook(tmp_path: Path) -> None:
     assert {"Summary", "Violations", "Decisions", "Manifest"} <= set(book.sheetnames)
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
     assert summary["feasible"] == "yes" and isinstance(summary["total cost"], int)
+
+
+def test_brief_fits_two_pages_on_a4_and_letter(out: Path) -> None:
+    import io
+
+    import pypdf
+
+    from guarantor.report.brief import Brief, to_pdf
+
+    folder = out / "mini-baseline"
+    reader = pypdf.PdfReader(folder / "brief.pdf")
+    assert 1 <= len(reader.pages) <= 2
+    assert round(float(reader.pages[0].mediabox.width) * 25.4 / 72) == 210  # A4 by default
+    text = "".join(page.extract_text() for page in reader.pages)
+    for part in ("The question", "The answer", "Who sends what, who pays", "What binds", "report.html"):
+        assert part in text
+    html = (folder / "brief.html").read_text()
+    assert html.count("<img") == 2 and '<a href="report.html">' in html and "@media print" in html
+    # the worst case: every contributor in the table and long binding lines still fits on both papers
+    long = Brief(
+        title="Guarantor brief: stress",
+        question="Q? " * 60,
+        answer=["A sentence that goes on. " * 12] * 3,
+        columns=["contributor", "troops", "other capabilities", "pays", "share of bill"],
+        rows=[
+            [f"Country {i}", "10,000", "2 Fighter aircraft, 1 ISR, 3 Theatre logistics", "$1.2 bn", "4%"]
+            for i in range(30)
+        ],
+        binds=["A binding constraint explained at length. " * 4] * 5,
+        extra=[("Cost basis", ["A line of cost basis. " * 5] * 6)],
+        charts=["troops", "shares"],
+    )
+    pngs = {name: (folder / "charts" / f"{name}.png").read_bytes() for name in ("troops", "shares")}
+    for paper, width in (("A4", 210), ("Letter", 216)):
+        reader = pypdf.PdfReader(io.BytesIO(to_pdf(long, pngs, paper)))
+        assert len(reader.pages) <= 2, paper
+        assert round(float(reader.pages[0].mediabox.width) * 25.4 / 72) == width
+
+
+def test_report_html_has_no_horizontal_scroll_and_prints_to_the_page_width(
+    out: Path, browser: object, tmp_path: Path
+) -> None:
+    """Rendered in Chromium at 1280 px: nothing wider than the window; in print media, nothing wider
+    than the printable width of A4 (19 cm at 96 dpi); and the printed report is pages, not dozens."""
+    import io
+
+    import pypdf
+
+    for report in (ROOT / "scenarios" / "baseline.yaml",):
+        folder = tmp_path / "wide"
+        assert run("solve", report, "--out", folder, "--quiet").exit_code == 0
+        page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        page.goto((folder / "baseline" / "report.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        page.screenshot(path=str(tmp_path / "report-1280.png"))
+        assert (tmp_path / "report-1280.png").stat().st_size > 10_000
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": 718, "height": 1000})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 718
+        pages = len(pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
+        assert pages <= 24, pages
+        page.close()

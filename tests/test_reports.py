@@ -51,7 +51,7 @@ def test_solve_report_folder_holds_every_file(tmp_path: Path) -> None:
     assert folder == tmp_path / "mini-baseline"
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     expected = ["allocations.csv", "funding.csv", "report.html", "report.md", "report.xlsx", "results.json"]
-    expected.append("run.json")
+    expected += ["run.json", "brief.html", "brief.pdf"]
     assert files == sorted(expected + [f"charts/{c}.{ext}" for c in CHARTS for ext in ("png", "svg")])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "mini-baseline"]  # no staging left
 
@@ -105,13 +105,13 @@ def test_funding_csv_shares_and_fair_shares(report: Path) -> None:
 def test_report_markdown_answers_the_question(report: Path) -> None:
     text = (report / "report.md").read_text()
     headings = ["The question", "The answer", "Who deploys what", "Who pays", "What binds, and what it costs"]
-    for heading in [*headings, "Assumptions and sources", "Run manifest"]:
+    for heading in [*headings, "Appendix: assumptions and sources", "Run manifest"]:
         assert f"## {heading}\n" in text
     assert "Who sends what in the mini model?" in text
     assert "> The cheapest plan that meets every constraint deploys 15,000 troops" in text
     assert "Requirement: ground troops >= 15,000 troops: each extra troop required costs $220,000." in text
     assert "![" in text and "(charts/troops.png)" in text
-    assert "TEST: Test fixture figures" in text  # sources resolved to citations
+    assert "| TEST | Test fixture figures |" in text  # each source cited once, in the appendix
     assert "Assumption: two batteries" in text
     assert "tests/fixtures/mini-baseline.yaml:5:3" in text  # requirement traced to its line
     assert "inputs_sha256" in text
@@ -140,7 +140,7 @@ def test_report_html_is_self_contained_and_printable(report: Path) -> None:
 
 def test_infeasible_report_explains_why(tmp_path: Path) -> None:
     folder = solve_into(tmp_path, "requirements.ground_troops=100000")
-    names = ["report.html", "report.md", "report.xlsx", "results.json", "run.json"]
+    names = ["brief.html", "brief.pdf", "report.html", "report.md", "report.xlsx", "results.json", "run.json"]
     assert sorted(p.name for p in folder.iterdir()) == names
     data = json.loads((folder / "results.json").read_text())
     assert data["status"] == "infeasible" and data["diagnosis"]["relaxations"]
@@ -160,10 +160,18 @@ def test_identical_runs_write_identical_files(tmp_path: Path) -> None:
         a, b = (first / name).read_bytes(), (second / name).read_bytes()
         if name.suffix == ".xlsx":  # zip members carry the creation date: compare the cells
             a, b = (repr(workbook_cells(folder / name)).encode() for folder in (first, second))
-        if name.suffix in (".json", ".md", ".html", ".xlsx"):
+        if name.suffix == ".pdf":  # the brief shows the run's date in compressed text: compare the text
+            a, b = (pdf_text(folder / name).encode() for folder in (first, second))
+        if name.suffix in (".json", ".md", ".html", ".xlsx", ".pdf"):
             a, b = stamp.sub("T", a.decode()).encode(), stamp.sub("T", b.decode()).encode()
         assert a == b, name
     assert json.loads((first / "results.json").read_text())["manifest"]["created_at"]
+
+
+def pdf_text(path: Path) -> str:
+    import pypdf
+
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
 def workbook_cells(path: Path) -> list[list[object]]:

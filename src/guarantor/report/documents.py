@@ -199,23 +199,27 @@ def _manifest_rows(manifest: Mapping[str, Any]) -> list[list[str]]:
 
 
 def _sources_section(doc: Document, loaded: LoadedScenario) -> None:
+    """A compact appendix: small print, one line per figure, each citation once (in Sources)."""
+    from dataclasses import replace
+
     from guarantor.report.inputs import scenario_figures, source_list, sourced_figures
 
     doc.add(
-        Heading("Assumptions and sources"),
+        Heading("Appendix: assumptions and sources"),
         Paragraph(
-            "Every figure the model uses, with the citation or the stated assumption behind it and the "
-            "file and line that set it (after `extends:`, `model_overrides` and `--set` are merged)."
+            "Every figure the model uses, with the source key (cited in full under Sources) or the stated "
+            "assumption behind it, and the file and line that set it (after `extends:`, `model_overrides` "
+            "and `--set` are merged)."
         ),
     )
-    doc.add(table_block(scenario_figures(loaded), SCENARIO_FIGURE_COLUMNS, "Figures the scenario sets"))
+    table = table_block(scenario_figures(loaded), SCENARIO_FIGURE_COLUMNS, "Figures the scenario sets")
+    doc.add(replace(table, compact=True))
     figures = sourced_figures(loaded)
     figures["basis_text"] = [
-        f"{r.source}: {r.citation}" if r.basis == "source" else f"Assumption: {r.assumption}"
-        for r in figures.itertuples()
+        r.source if r.basis == "source" else f"Assumption: {r.assumption}" for r in figures.itertuples()
     ]
-    doc.add(table_block(figures, MODEL_FIGURE_COLUMNS, "Figures of the base model"))
-    doc.add(table_block(source_list(loaded), SOURCE_COLUMNS, "Sources"))
+    doc.add(replace(table_block(figures, MODEL_FIGURE_COLUMNS, "Figures of the base model"), compact=True))
+    doc.add(replace(table_block(source_list(loaded), SOURCE_COLUMNS, "Sources"), compact=True))
 
 
 def solve_document(
@@ -270,7 +274,7 @@ def solve_document(
             "fully merged scenario is stored under `manifest.resolved_scenario` in results.json."
         ),
     )
-    doc.add(Table(["field", "value"], _manifest_rows(payload["manifest"])))
+    doc.add(Table(["field", "value"], _manifest_rows(payload["manifest"]), compact=True))
     return doc
 
 

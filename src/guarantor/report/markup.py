@@ -40,6 +40,8 @@ class Table:
     rows: Sequence[Sequence[str]]
     numeric: frozenset[str] = frozenset()
     caption: str = ""
+    compact: bool = False
+    """Small print for appendices (sources, manifest), so they take pages, not dozens."""
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,30 @@ def _inline(text: str) -> str:
     return escaped
 
 
+_BREAK = re.compile(r"(?<=[._])(?=\w)|(?<=[^<]/)(?=\w)")
+
+
+def _breakable(text: str) -> str:
+    """Inline markup plus `<wbr>` after dots, slashes and underscores, so key paths and URLs wrap
+    at their joints in narrow columns instead of forcing the table wider than the page."""
+    return _BREAK.sub("<wbr>", _inline(text))
+
+
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
        max-width: 62rem; margin: 2rem auto; padding: 0 1rem; color: #111; line-height: 1.45; }
 h1 { font-size: 1.7rem; border-bottom: 2px solid #0072B2; padding-bottom: .3rem; }
 h2 { font-size: 1.3rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .88rem; }
+p, li { overflow-wrap: anywhere; }
+table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .88rem; max-width: 100%; }
 caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: .3rem; }
-th, td { border-bottom: 1px solid #ccc; padding: .25rem .55rem; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid #ccc; padding: .25rem .55rem; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
 th { border-bottom: 2px solid #444; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+table.compact { font-size: .74rem; line-height: 1.25; width: 100%; }
+table.compact th, table.compact td { padding: .1rem .35rem; }
 figure { margin: 1.5rem 0; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: .85rem; color: #333; }
@@ -125,9 +141,12 @@ code { font-size: .9em; }
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
   h2 { break-after: avoid; }
   figure, tr, .answer { break-inside: avoid; }
+  figure img { max-height: 12cm; }
   .answer { background: none; }
+  table { font-size: 8.5pt; }
+  table.compact { font-size: 6.5pt; }
   a { color: inherit; text-decoration: none; }
-  @page { margin: 1.6cm; }
+  @page { margin: 1.4cm; }
 }
 """.strip()
 
@@ -143,12 +162,14 @@ def _html_block(block: Block, images: Mapping[str, bytes]) -> str:
     if isinstance(block, Table):
         cls = [' class="num"' if c in block.numeric else "" for c in block.columns]
         head = "".join(f"<th{k}>{_inline(c)}</th>" for c, k in zip(block.columns, cls, strict=True))
+        cell = _breakable if block.compact else _inline
         body = "\n".join(
-            "<tr>" + "".join(f"<td{k}>{_inline(v)}</td>" for v, k in zip(row, cls, strict=True)) + "</tr>"
+            "<tr>" + "".join(f"<td{k}>{cell(v)}</td>" for v, k in zip(row, cls, strict=True)) + "</tr>"
             for row in block.rows
         )
         caption = f"<caption>{_inline(block.caption)}</caption>" if block.caption else ""
-        return f"<table>{caption}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        table = '<table class="compact">' if block.compact else "<table>"
+        return f"{table}{caption}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
     data = base64.b64encode(images[block.name]).decode("ascii")
     caption = f"<figcaption>{_inline(block.caption)}</figcaption>" if block.caption else ""
     alt = html.escape(block.alt)

@@ -86,6 +86,7 @@ def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, nam
     Without a solution (infeasible, time limit) the folder holds results.json, report.xlsx
     and the report documents, which explain why there is no plan.
     """
+    from guarantor.report.brief import gather, write_brief
     from guarantor.report.documents import solve_document
     from guarantor.report.index import claim_folder, run_record, write_index
     from guarantor.report.markup import to_html, to_markdown
@@ -130,6 +131,7 @@ def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, nam
             solve_sheets(result, loaded, params, t, payload["manifest"]),
             payload["manifest"]["created_at"],
         )
+        write_brief(folder, gather(result, loaded, params, t, payload, list(svgs)), svgs)
         doc = solve_document(result, loaded, params, t, payload, list(svgs))
         write_text(folder / "report.md", to_markdown(doc, CHART_FOLDER))
         write_text(folder / "report.html", to_html(doc, svgs))
