@@ -227,13 +227,14 @@ def plan_text(path: Path, result: Result, loaded: LoadedScenario) -> str:
     import shlex
 
     from guarantor.model.params import build_params
+    from guarantor.scenario.yamlio import relative_name
 
     document = plan_document(result, loaded, build_params(loaded.scenario))
     sets = "".join(f" --set {shlex.quote(text)}" for text in loaded.overrides)
     header = (
         f"# Plan saved from the optimum of {loaded.scenario.name} ({loaded.path}).\n"
         f"# Edit it and run: guarantor evaluate {shlex.quote(loaded.path)} "
-        f"--plan {shlex.quote(str(path))}{sets}\n"
+        f"--plan {shlex.quote(relative_name(path))}{sets}\n"
     )
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
 
