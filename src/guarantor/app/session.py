@@ -81,11 +81,13 @@ class Session:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.saved_scenario = load_scenario(path)
+        self.saved_data = self.saved_scenario.resolved.data  # plain data, read once
         self.options = options_for(self.saved_scenario)
         fast = FastOptions(time_limit=self.options.time_limit, gap=self.options.gap)
         self.engine = Engine(self.saved_scenario.resolved.data, fast, self.options.solver, metric_rows=False)
         self.lock = threading.Lock()
         self.changes: dict[str, str] = {}
+        self.checked_models: set[tuple[str, ...]] = set()  # model overrides whose model passed its checks
         self.basis: tuple[Formulation, list[float]] | None = None
         self.saved = self._solve(self.saved_scenario)
         self.saved_basis = self.basis
@@ -98,7 +100,7 @@ class Session:
     def saved_value(self, path: str) -> Any:
         """The value at `path` in the scenario as saved (None where it is not set)."""
         try:
-            return get_value(self.saved_scenario.resolved.data, path)
+            return get_value(self.saved_data, path)
         except KeyError:
             return None
 
@@ -147,9 +149,14 @@ class Session:
             self.basis = self.saved_basis
 
     def variant(self, changes: dict[str, str]) -> LoadedScenario:
+        """The saved scenario with `changes`, validated; a model variant is checked once per session."""
         if not changes:
             return self.saved_scenario
-        return load_variant(self.saved_scenario, [f"{k}={v}" for k, v in changes.items()])
+        overrides = [f"{k}={v}" for k, v in changes.items()]
+        model = tuple(o for o in overrides if o.startswith("model.") or o.startswith("model="))
+        loaded = load_variant(self.saved_scenario, overrides, model in self.checked_models)
+        self.checked_models.add(model)  # the model is the base's plus these, in this order
+        return loaded
 
     def overrides(self) -> list[str]:
         """The changes as `--set` arguments (what `guarantor solve --set` would need)."""

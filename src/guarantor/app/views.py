@@ -134,6 +134,7 @@ def results_view(session: Session) -> dict[str, Any]:
         "has_classes": result.robustness is not None,
         "robustness_headline": result.robustness.headline if result.robustness is not None else "",
         "binding": binding_lines(result),
+        "claims": [e.claim for e in result.explanations],  # checked by a re-solve, where computed
         "diagnosis": result.diagnosis,
         "diff": diff,
         "changes": session.overrides(),

@@ -237,18 +237,22 @@ def _apply_sets(root: Node, overrides: Iterable[str]) -> list[Problem]:
     return problems
 
 
-def load_variant(base: LoadedScenario, overrides: Iterable[str]) -> LoadedScenario:
+def load_variant(
+    base: LoadedScenario, overrides: Iterable[str], model_checked: bool | None = None
+) -> LoadedScenario:
     """`base` with `--set` overrides, validated exactly as `load_scenario` would, without re-reading files.
 
     Only the branches the overrides touch are copied (the base tree is shared and never changed),
     so a variant costs a validation, not a file read: the live web app validates every control this way.
+    The model's own checks depend on the model alone; they are skipped when the overrides leave it
+    as the base has it, or when the caller says (`model_checked`) this very model passed them.
     """
     overrides = list(overrides)
     paths = [text.partition("=")[0].strip() for text in overrides]
     root = _copy_along(base.resolved.root, paths)
     problems = _apply_sets(root, overrides)
     resolved = Resolved(root, base.resolved.files)
-    same_model = not any(p == "model" or p.startswith("model.") for p in paths)  # checked with the base
+    same_model = not any(p == "model" or p.startswith("model.") for p in paths) or bool(model_checked)
     scenario = _validate(
         resolved, Scenario, lambda data: check_scenario(data, resolved, same_model), problems
     )
