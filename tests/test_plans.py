@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,21 +18,10 @@ PLANS = Path(__file__).parent / "plans"
 SCENARIO = Path(__file__).parent / "fixtures" / "mini-baseline.yaml"
 
 EXPECTED = {
-    "overdeploy": {
-        "requirement_ground_troops",
-        "requirement_air_defence",
-        "requirement_headquarters",
-        "sustainment",
-        "stance",
-    },
+    "overdeploy": {"sustainment", "stance"},  # air defence and HQ are left open: the completion adds them
     "share_too_low": {"europe_min_troop_share", "requirement_ground_troops"},
     "small_contingent": {"min_contingent"},
-    "forbidden_tier": {
-        "us_tier",
-        "requirement_ground_troops",
-        "requirement_headquarters",
-        "europe_min_cost_share",
-    },
+    "forbidden_tier": {"us_tier", "europe_min_cost_share"},  # troops are left open: no shortfall
 }
 
 
@@ -56,16 +46,17 @@ def test_violation_amounts_are_in_own_units() -> None:
     assert rules["sustainment"].amount == pytest.approx(6000)  # 12,000 x 3 - 30,000 troops in pool
     assert rules["sustainment"].unit == "troops in pool"
     assert rules["stance"].amount == pytest.approx(2000)
-    assert rules["requirement_ground_troops"].amount == pytest.approx(1000)
-    assert rules["requirement_ground_troops"].unit == "troops"
-    assert rules["requirement_ground_troops"].origin.endswith("mini-baseline.yaml:5:3")
+    short = {v.rule: v for v in evaluate("share_too_low").violations}["requirement_ground_troops"]
+    assert short.amount == pytest.approx(500)  # 9,000 + 2,500 + 3,000 fixed; nobody else may send troops
+    assert short.unit == "troops"
+    assert short.origin.endswith("mini-baseline.yaml:5:3")
 
 
 def test_partial_plan_is_completed_optimally() -> None:
     evaluation = evaluate("partial")
     assert evaluation.feasible and evaluation.completed
     assert evaluation.decisions.amounts[("france", "ground_troops", "year")] == 8000
-    assert any(item.startswith("united_kingdom") for item in evaluation.added)
+    assert any(item.startswith("United Kingdom") for item in evaluation.added)
 
 
 def test_plan_names_are_checked() -> None:
@@ -87,3 +78,68 @@ def test_saved_optimal_plan_evaluates_clean_with_same_cost(tmp_path: Path) -> No
     )
     assert evaluation.feasible and evaluation.violations == []
     assert evaluation.metrics.total_cost_usd_m == pytest.approx(result.metrics.total_cost_usd_m)
+
+
+def test_partial_plan_is_judged_only_on_what_it_fixes() -> None:
+    """Fixing only a forbidden tier: no shortfall for the troops it left open, no cost below the optimum."""
+    evaluation = evaluate("forbidden_tier")
+    rules = {v.rule for v in evaluation.violations}
+    assert not any(rule.startswith("requirement_") for rule in rules)
+    assert evaluation.optimum_cost_usd_m is not None
+    assert evaluation.metrics.total_cost_usd_m > evaluation.optimum_cost_usd_m
+    assert "US tier: US enforces a no-fly zone instead of US supplies air defence" in evaluation.moved
+
+
+def test_distance_from_the_optimum_names_who_moved() -> None:
+    evaluation = evaluate("partial")
+    assert evaluation.cost_above_optimum_usd_m == pytest.approx(40.0)
+    assert evaluation.moved == ["France: −2,000 ground troops", "United Kingdom: +2,000 ground troops"]
+    assert "United Kingdom: 4,000 ground troops" in evaluation.added  # names, not ids
+
+
+def test_plan_for_another_scenario_is_flagged(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("scenario: baseline\ncontributions:\n  france: {ground_troops: 8000}\n")
+    loaded = load_scenario(SCENARIO)
+    evaluation = evaluate_plan(loaded, load_plan(plan, build_params(loaded.scenario)), options_for(loaded))
+    assert any(
+        "written for scenario 'baseline', evaluated here against 'mini-baseline'" in n
+        for n in evaluation.notes
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (".nan", "expected a number >= 0, got nan"),
+        (".inf", "expected a finite number, found inf"),
+        ("1e20", "1e+20 is beyond the input limit of ±1,000,000,000"),
+    ],
+)
+def test_plan_numbers_must_be_finite_and_bounded(tmp_path: Path, value: str, message: str) -> None:
+    """NaN and infinity in a plan used to crash `evaluate`; they are located input errors."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"contributions:\n  france: {{ground_troops: {value}}}\n")
+    loaded = load_scenario(SCENARIO)
+    with pytest.raises(InputError) as caught:
+        load_plan(plan, build_params(loaded.scenario))
+    (problem,) = caught.value.problems
+    assert problem.key_path == "contributions.france.ground_troops"
+    assert problem.origin.line == 2 and message in problem.message
+
+
+def test_evaluate_prints_the_distance_and_the_report_path(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from guarantor.cli.app import app
+
+    plan = tmp_path / "mine.yaml"
+    plan.write_text("scenario: baseline\ncontributions:\n  france: {ground_troops: 8000}\n")
+    result = CliRunner().invoke(app, ["evaluate", str(SCENARIO), "--plan", str(plan), "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "The plan costs $40.0 m more than the optimum of $3.37 bn (+1.2 %)." in result.stdout
+    assert "- United Kingdom: +2,000 ground troops" in result.stdout
+    assert f"report: {tmp_path / 'mini-baseline-plan-mine'}" in result.stdout
+    assert "warning: " in result.stderr and "written for scenario 'baseline'" in result.stderr
+    saved = json.loads((tmp_path / "mini-baseline-plan-mine" / "evaluation.json").read_text())
+    assert saved["distance_from_optimum"]["above_optimum_usd"] == 40_000_000

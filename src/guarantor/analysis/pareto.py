@@ -235,3 +235,24 @@ def knee_point(values: np.ndarray) -> int:
     offsets = scaled - p
     distance = np.abs(offsets[:, 0] * direction[1] - offsets[:, 1] * direction[0])
     return int(np.argmax(distance))
+
+
+def conflicting_pair(
+    data: dict[str, Any], tried: tuple[str, str], options: FastOptions | None = None
+) -> tuple[str, str] | None:
+    """A pair of objectives whose frontier has more than one point (pairs keeping one of `tried` first)."""
+    import itertools
+
+    pairs = [
+        pair
+        for pair in itertools.combinations(OBJECTIVES, 2)
+        if set(pair) != set(tried) and not set(pair) <= SHARES
+    ]
+    pairs.sort(key=lambda pair: not set(pair) & set(tried))  # stable: keeps the listed order
+    for pair in pairs:
+        try:
+            if len(run_pareto(data, pair, 3, options).values) > 1:
+                return pair
+        except InputError:
+            continue
+    return None

@@ -139,15 +139,17 @@ def tier_tipping_points(engine: Engine, requirements: bool = True) -> list[dict[
                     _tip(path, v0, None, tiers[chosen], tiers[chosen], "stays chosen at any cost tried")
                 )
                 continue
-            value, below, above = bisect_tier(prober, {}, path, v0, hi)
+            lo = v0
         else:
             if prober.tier({path: 0.0}) != rank:
                 found.append(
                     _tip(path, v0, None, tiers[chosen], tiers[chosen], f"{tier} not chosen even if free")
                 )
                 continue
-            value, below, above = bisect_tier(prober, {}, path, 0.0, v0)
-        found.append(_tip(path, v0, value, _name(tiers, below), _name(tiers, above), ""))
+            lo, hi = 0.0, v0
+        value, below, above = bisect_tier(prober, {}, path, lo, hi)
+        note = _infeasible_note(engine, path, (lo, hi), (below, above))
+        found.append(_tip(path, v0, value, _name(tiers, below), _name(tiers, above), note))
     if requirements:
         for k, need in engine.scenario.requirements.items():
             if isinstance(need, dict) or need <= 0:
@@ -164,9 +166,37 @@ def _scan(prober: Prober, path: str, v0: float, tiers: list[str]) -> list[dict[s
     found = []
     for i in range(len(grid) - 1):
         if ranks[i] != ranks[i + 1]:
-            value, below, above = bisect_tier(prober, {}, path, float(grid[i]), float(grid[i + 1]))
-            found.append(_tip(path, v0, value, _name(tiers, below), _name(tiers, above), ""))
+            lo, hi = float(grid[i]), float(grid[i + 1])
+            value, below, above = bisect_tier(prober, {}, path, lo, hi)
+            note = _infeasible_note(prober.engine, path, (lo, hi), (below, above))
+            found.append(_tip(path, v0, value, _name(tiers, below), _name(tiers, above), note))
     return found
+
+
+def _infeasible_note(engine: Engine, path: str, ends: tuple[float, float], ranks: tuple[int, int]) -> str:
+    """Why one side of a tipping point has no solution ('' when both sides have one)."""
+    if NO_TIER not in ranks:
+        return ""
+    return why_infeasible(engine, path, ends[1] if ranks[1] == NO_TIER else ends[0])
+
+
+def why_infeasible(engine: Engine, path: str, value: float) -> str:
+    """Why no plan exists at `value` (the diagnosis's smallest change), for the tipping-point table."""
+    from guarantor.answer.diagnosis import diagnose
+    from guarantor.solve.solving import SolveOptions
+
+    where = f"at {label(path)} = {value:,.6g}"
+    from guarantor.model.build import build
+
+    try:
+        f = build(engine.validate({path: value}))  # the scenario's own rows (no free metric rows)
+    except InputError as error:
+        return f"infeasible {where}: the value is invalid ({error.problems[0].message})"
+    options = SolveOptions(engine.backend, engine.options.time_limit, engine.options.gap)
+    diagnosis = diagnose(f, options)
+    reasons = [r.explanation for r in diagnosis.relaxations[:2]]
+    why = "; ".join(reasons) if reasons else diagnosis.summary
+    return f"infeasible {where}: {why}"
 
 
 def _name(tiers: list[str], rank: int) -> str:
@@ -219,6 +249,7 @@ def sobol_indices(
     if np.ptp(y) == 0:
         return [], "Sobol indices skipped: the objective did not vary."
     indices = analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+    warning = _unstable(paths, indices, size)
     rows = [
         {
             "path": p,
@@ -233,7 +264,26 @@ def sobol_indices(
         )
     ]
     rows.sort(key=lambda r: -r["ST"])  # type: ignore[operator]
-    return rows, f"Sobol indices from {len(y)} solves (N = {size}, inputs uniform within ±{delta:.0%})."
+    note = f"Sobol indices from {len(y)} solves (N = {size}, inputs uniform within ±{delta:.0%})."
+    return rows, f"{note} {warning}" if warning else note
+
+
+def _unstable(paths: list[str], indices: Any, size: int) -> str:
+    """A warning when N is too small for stable indices: an index below zero is sampling noise."""
+    negative = [
+        (float(value), path)
+        for key in ("S1", "ST")
+        for path, value in zip(paths, indices[key], strict=True)
+        if value < -1e-9
+    ]
+    if not negative:
+        return ""
+    value, path = min(negative)
+    return (
+        f"Warning: N = {size} is too small for stable indices: {len(negative)} index(es) are negative "
+        f"(lowest {value:.3f}, {label(path)}), which only sampling noise can produce; "
+        f"rerun with --sobol {size * 8} or more."
+    )
 
 
 def run_sensitivity(

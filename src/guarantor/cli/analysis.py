@@ -122,13 +122,9 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 "options": vars(options) | {"solver": name},
             }
             folder = write_analysis("sweep", loaded, sweep_tables(result), info, out, info["axes"])
-            lines = [f"{len(result.grid)} points, {len(result.tipping)} tipping point(s)"]
-            for t in result.tipping:
-                at = "".join(f" (with {k[3:]} = {v:,.6g})" for k, v in t.items() if k.startswith("at_"))
-                lines.append(
-                    f"  US tier {t['tier_below']} -> {t['tier_above']} at {t['path']} = {t['value']:,.6g}{at}"
-                )
-            return _done(folder, lines, quiet)
+            from guarantor.analysis.findings import sweep_findings, tier_labels
+
+            return _done(folder, sweep_findings(result, tier_labels(loaded.resolved.data)), quiet)
 
         guarded(run)
 
@@ -187,11 +183,10 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 **result.meta,
             }
             folder = write_analysis("sensitivity", loaded, sensitivity_tables(result), info, out)
-            top = result.tornado[:3]
-            lines = [
-                f"base optimum {result.base_objective:,.2f} (US tier {result.base_tier}); largest swings:"
-            ]
-            lines += [f"  {r['label']}: {r['swing']:,.2f}" for r in top]
+            from guarantor.analysis.findings import sensitivity_findings, tier_labels
+
+            in_money = loaded.scenario.objective.type == "min_cost"
+            lines = sensitivity_findings(result, tier_labels(loaded.resolved.data), in_money)
             return _done(folder, lines, quiet)
 
         guarded(run)
@@ -263,17 +258,9 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 "options": vars(options) | {"solver": name},
             }
             folder = write_analysis("uncertainty", loaded, tables, info, out)
-            m = result.meta
-            feasible = float(tables["samples"]["feasible"].mean())
-            lines = [
-                f"{m['samples']:,} samples in {m['seconds']:.2f} s ({m['solves_per_second']:,} solves/s), "
-                f"feasible in {feasible:.1%}"
-            ]
-            lines += [
-                f"  US tier {r.us_tier}: {r.share:.1%}"
-                for r in tables["tier_frequency"].itertuples()
-                if r.samples
-            ]
+            from guarantor.analysis.findings import tier_labels, uncertainty_findings
+
+            lines = uncertainty_findings(tables, result.meta, tier_labels(loaded.resolved.data))
             return _done(folder, lines, quiet)
 
         guarded(run)
@@ -325,9 +312,14 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 "options": vars(options) | {"solver": name},
             }
             folder = write_analysis("pareto", loaded, tables, info, out, list(result.objectives))
-            return _done(
-                folder, [f"{len(result.values)} frontier point(s), knee at point {result.knee}"], quiet
+            from guarantor.analysis.findings import pareto_findings
+            from guarantor.analysis.pareto import conflicting_pair
+
+            single = len(result.values) == 1
+            suggestion = (
+                conflicting_pair(loaded.resolved.data, result.objectives, options) if single else None
             )
+            return _done(folder, pareto_findings(result, suggestion), quiet)
 
         guarded(run)
 

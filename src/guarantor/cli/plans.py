@@ -37,12 +37,27 @@ def evaluation_payload(evaluation: Any, loaded: Any) -> dict[str, Any]:
         ],
         "added_by_optimiser": evaluation.added,
         "outside_model_bounds": evaluation.conflicts,
+        "distance_from_optimum": _distance(evaluation),
+        "notes": evaluation.notes,
         "decisions": decisions_payload(evaluation.decisions),
         "manifest": manifest(loaded, {}),
     }
     return {
         k: v if k in ("decisions", "manifest") else clean_tree(v, kind=column_kind(k))
         for k, v in data.items()
+    }
+
+
+def _distance(evaluation: Any) -> dict[str, Any] | None:
+    """How far the plan is from the scenario's optimum: cost and who moved."""
+    optimum, above = evaluation.optimum_cost_usd_m, evaluation.cost_above_optimum_usd_m
+    if optimum is None:
+        return None
+    return {
+        "optimum_total_cost_usd": round(optimum * 1e6, 2),
+        "above_optimum_usd": round(above * 1e6, 2),
+        "above_optimum_pct": round(100 * above / optimum, 2) if optimum > 1e-9 else None,
+        "moved": evaluation.moved,
     }
 
 
@@ -56,6 +71,27 @@ def evaluation_markdown(data: dict[str, Any]) -> str:
         f"Europe pays {data['shares']['europe_cost']:.1%} and deploys "
         f"{data['shares']['europe_troops']:.1%} of the troops."
     )
+    for note in data.get("notes", []):
+        lines += ["", f"> {note}"]
+    distance = data.get("distance_from_optimum")
+    if distance is not None:
+        above = distance["above_optimum_usd"] / 1e6
+        pct = (
+            f" ({distance['above_optimum_pct']:+.1f} %)" if distance["above_optimum_pct"] is not None else ""
+        )
+        compared = "more than" if above > 1e-6 else "less than" if above < -1e-6 else "the same as"
+        amount = f"{money(abs(above))} " if compared != "the same as" else ""
+        lines += [
+            "",
+            "## Distance from the optimum",
+            "",
+            f"The plan costs {amount}{compared} the optimum of "
+            f"{money(distance['optimum_total_cost_usd'] / 1e6)}{pct}.",
+        ]
+        if distance["moved"]:
+            lines += ["", "Compared with the optimum:", ""] + [f"- {m}" for m in distance["moved"]]
+        else:
+            lines += ["", "It makes the same decisions as the optimum."]
     if data["violations"]:
         lines += ["", "## Violations", "", "| rule | by how much | where set | detail |", "|---|---|---|---|"]
         lines += [
@@ -88,7 +124,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
 
         def run() -> int:
             from guarantor.api import options_for
-            from guarantor.atomic import report_folder, write_json, write_text
+            from guarantor.atomic import report_folder, safe_name, write_json, write_text
             from guarantor.model.params import build_params
             from guarantor.plans.evaluate import evaluate_plan
             from guarantor.plans.plan import load_plan
@@ -102,13 +138,20 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             evaluation = evaluate_plan(loaded, the_plan, options)
             data = evaluation_payload(evaluation, loaded)
             text = evaluation_markdown(data)
-            with report_folder(out, f"{loaded.scenario.name}-plan-{plan.stem}") as folder:
+            name = f"{loaded.scenario.name}-plan-{plan.stem}"
+            with report_folder(out, name) as folder:
                 write_json(folder / "evaluation.json", data)
                 write_text(folder / "evaluation.md", text)
                 write_workbook(
                     folder / "report.xlsx", evaluation_sheets(data), data["manifest"]["created_at"]
                 )
+            target = out / safe_name(name)
+            for note in evaluation.notes:
+                if "written for scenario" in note:
+                    typer.echo(f"warning: {note}", err=True)
             typer.echo(json.dumps(data, indent=2) if as_json else text)
+            if not as_json:
+                typer.echo(f"report: {target}")
             return 0 if evaluation.feasible else 3
 
         guarded(run)

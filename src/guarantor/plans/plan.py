@@ -24,8 +24,9 @@ from guarantor.answer.results import Decisions, Result
 from guarantor.atomic import write_text
 from guarantor.errors import InputError, Origin, Problem
 from guarantor.model.params import Params
+from guarantor.scenario.checks import magnitude_problem
 from guarantor.scenario.loading import LoadedScenario
-from guarantor.scenario.yamlio import Node, read_yaml, suggest
+from guarantor.scenario.yamlio import Node, read_yaml, shown, suggest
 
 PLAN_KEYS = {
     "scenario",
@@ -46,6 +47,8 @@ class Plan:
     funding: dict[tuple[str, str], float] = field(default_factory=dict)
     tier: dict[str, str] = field(default_factory=dict)
     us_command: dict[str, bool] = field(default_factory=dict)
+    scenario: str | None = None  # the scenario the plan says it was written for
+    scenario_origin: Origin | None = None
 
 
 class _PlanReader:
@@ -78,8 +81,12 @@ class _PlanReader:
         return found
 
     def number(self, value: Any, origin: Origin, key: str) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            self.problems.append(Problem(origin, key, f"expected a number >= 0, got {value!r}"))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            self.problems.append(Problem(origin, key, f"expected a number >= 0, got {shown(value)}"))
+            return None
+        beyond = magnitude_problem(value)
+        if beyond:
+            self.problems.append(Problem(origin, key, beyond))
             return None
         return float(value)
 
@@ -90,6 +97,9 @@ class _PlanReader:
                 self.problems.append(
                     Problem(child.origin, key, f"unknown key {key!r}{suggest(key, PLAN_KEYS)}")
                 )
+        named = root.value.get("scenario")
+        if named is not None:
+            self.plan.scenario, self.plan.scenario_origin = str(named.value), named.origin
         tiers = {t.id for t in p.tiers}
         if "us_air_support" in root.value:
             node = root.value["us_air_support"]
