@@ -286,3 +286,67 @@ def test_explicit_troop_cap_overrides_the_policy_default(tmp_path: Path) -> None
     assert str(rows["troop_cap_canada"].origin).endswith("cap.yaml:7:5")
     assert rows["troop_cap_france"].upper == 1000  # no rule of its own: the policy default applies
     assert str(rows["troop_cap_france"].origin).endswith("cap.yaml:3:3")
+
+
+def test_wrong_infeasible_verdict_is_named_a_scaling_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HiGHS calling a feasible model infeasible (bad scaling) is reported as such, not as infeasibility.
+
+    The solver's wrong verdict is simulated; the elastic relaxation and CBC are real.
+    """
+    import guarantor.answer.assemble as assemble
+    from guarantor.api import options_for
+    from guarantor.solve.solving import RawSolution, Status
+
+    def wrong(*args: object, **kwargs: object) -> RawSolution:
+        return RawSolution(Status.infeasible, None, message="Infeasible", solver="highs")
+
+    monkeypatch.setattr(assemble, "solve_formulation", wrong)
+    loaded = load_scenario(MINI)
+    result = assemble.solve_scenario(loaded, options_for(loaded))
+    assert result.status == Status.no_solution
+    assert result.diagnosis is not None and result.diagnosis.numerical
+    summary = result.diagnosis.summary
+    assert summary.startswith("Not shown to be infeasible: HiGHS reported no feasible plan")
+    assert "The model is badly scaled: its numbers range from" in summary
+    assert "CBC solves it (objective 3,370)" in summary
+
+
+def test_whole_units_violation_is_located() -> None:
+    from guarantor.answer.checker import check_solution
+    from guarantor.model.params import build_params
+    from guarantor.plans.plan import Plan, complete_decisions
+
+    loaded = load_scenario(MINI)
+    params = build_params(loaded.scenario)
+    decisions = complete_decisions(params, Plan("x", amounts={("france", "air_defence", "year"): 1.5}))
+    (violation,) = [v for v in check_solution(params, decisions, loaded.origin_of) if v.rule == "whole_units"]
+    assert violation.origin.startswith("tests/fixtures/mini-model.yaml:8:")
+
+
+def test_set_takes_the_figure_shorthand() -> None:
+    """`--set` of a plain number on a sourced figure sets its value, as `--vary` does."""
+    loaded = load_scenario(MINI, ["model.contributors.france.cost_per_soldier_year_usd=150000"])
+    (france,) = [c for c in loaded.scenario.model.contributors if c.id == "france"]
+    assert france.cost_per_soldier_year_usd.value == 150000
+    assert france.cost_per_soldier_year_usd.source == "TEST"  # the provenance is kept
+
+
+def test_unreachable_scheduler_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import guarantor.analysis.uncertainty as uncertainty
+
+    def unreachable(*args: object) -> None:
+        raise TimeoutError("Timed out trying to connect to tcp://127.0.0.1:1 after 30 s")
+
+    monkeypatch.setattr(uncertainty, "chunks_dask", unreachable)
+    code, text = run(
+        "uncertainty",
+        FIXTURES / "mini-uncertain.yaml",
+        "--samples",
+        "8",
+        "--scheduler",
+        "tcp://127.0.0.1:1",
+        "--out",
+        tmp_path,
+    )
+    assert code == 2
+    assert "--scheduler: cannot reach tcp://127.0.0.1:1: Timed out trying to connect" in text

@@ -62,8 +62,8 @@ def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) ->
         options=options.as_dict(),
     )
     if raw.status in (Status.infeasible, Status.no_solution) and raw.message in ("Infeasible", "Undefined"):
-        result.status = Status.infeasible
         result.diagnosis = diagnose(f, options)
+        result.status = Status.no_solution if result.diagnosis.numerical else Status.infeasible
         return result
     if not raw.status.has_solution:
         return result

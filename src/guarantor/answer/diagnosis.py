@@ -9,6 +9,7 @@ smallest relative change. Each relaxed constraint is traced to its YAML line.
 from __future__ import annotations
 
 from guarantor.answer.results import Diagnosis, Relaxation
+from guarantor.errors import SolverError
 from guarantor.model.formulation import Formulation
 from guarantor.model.linear import INF, LinearModel, evaluate
 from guarantor.model.params import Params
@@ -108,8 +109,13 @@ def diagnose(f: Formulation, options: SolveOptions) -> Diagnosis:
             relaxations.append(_describe(f, i, sign, amount, raw.values))
     relaxations.sort(key=lambda r: r.constraint)
     if not relaxations:
-        summary = (
-            "The scenario is infeasible only through its integer rules (whole units, minimum contingents)."
+        # the elastic model keeps every integer and structural rule, so a solution that relaxes
+        # nothing satisfies the scenario: the solver's verdict was numerical, not a conflict
+        return Diagnosis(
+            summary=scaling_summary(f.model, options),
+            relaxations=[],
+            method="elastic relaxation of named constraints (needed none); cross-check with CBC",
+            numerical=True,
         )
     else:
         parts = [r.explanation for r in relaxations]
@@ -173,3 +179,42 @@ def _describe(f: Formulation, i: int, sign: float, amount: float, values: list[f
     else:
         text = f"{row.label}{where}: lower the minimum by {_fmt(amount)} {row.unit}"
     return Relaxation(row.name, row.label, str(row.origin or ""), round(amount, 6), row.unit, text)
+
+
+def coefficient_range(model: LinearModel) -> tuple[float, float]:
+    """Smallest and largest non-zero magnitude among coefficients, bounds and right-hand sides."""
+    sizes = [abs(v) for row in model.rows for v in row.coefs.values() if v]
+    sizes += [abs(b) for row in model.rows for b in (row.lower, row.upper) if b and abs(b) < INF]
+    sizes += [abs(v) for v in model.objective.values() if v]
+    sizes += [abs(b) for c in model.columns for b in (c.lower, c.upper) if b and abs(b) < INF]
+    return (min(sizes), max(sizes)) if sizes else (1.0, 1.0)
+
+
+_SOLVERS = {"highs": "HiGHS", "cbc": "CBC"}
+
+
+def scaling_summary(model: LinearModel, options: SolveOptions) -> str:
+    """Say that the verdict is numerical, name the scale of the numbers, and what CBC makes of it."""
+    import math
+
+    low, high = coefficient_range(model)
+    orders = math.log10(high / low) if low > 0 else 0.0
+    second = ""
+    if options.solver == "highs":
+        try:
+            cbc = solve_linear(model, SolveOptions("cbc", options.time_limit, options.gap))
+        except (SolverError, OSError):  # CBC is only a second opinion; its failure changes nothing
+            cbc = None
+        if cbc is not None and cbc.status.has_solution:
+            second = f" CBC solves it (objective {cbc.objective:,.6g}): run it with --solver cbc."
+        elif cbc is not None:
+            second = f" CBC reports {cbc.status} too."
+    name = _SOLVERS.get(options.solver, options.solver)
+    return (
+        f"Not shown to be infeasible: {name} reported no feasible plan, but the elastic "
+        "relaxation finds one that breaks no rule, so the verdict is numerical. The model is badly scaled: "
+        f"its numbers range from {low:.3g} to {high:.3g} ({orders:.0f} orders of magnitude), beyond what "
+        "the solver's tolerances (1e-7) can resolve. Bring the inputs to similar magnitudes (costs in USD "
+        "million, troops in thousands of the same units) or check for a value typed with extra zeros."
+        f"{second}"
+    )

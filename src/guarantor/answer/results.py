@@ -66,6 +66,7 @@ class Diagnosis:
     relaxations: list[Relaxation]
     conflicting: list[str] = field(default_factory=list)
     method: str = "elastic relaxation of named constraints, weighted in their own units"
+    numerical: bool = False  # the solver said infeasible, but nothing needs relaxing: a scaling problem
 
 
 @dataclass

@@ -237,7 +237,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 worker_count,
                 worker_pool,
             )
-            from guarantor.errors import InputError, Origin, Problem
+            from guarantor.errors import GuarantorError, InputError, Origin, Problem
 
             if sampling not in (None, "lhs", "random"):
                 raise InputError([Problem(Origin("--sampling"), "sampling", "expected lhs or random")])
@@ -248,7 +248,12 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 options, name = _options(loaded, solver, time_limit, gap)
                 plan = plan_uncertainty(loaded.resolved.data, samples, seed, options, name, spread, sampling)
                 with progress_bar("uncertainty", quiet) as progress:
-                    result = run_uncertainty(plan, count, scheduler, progress, pool)
+                    try:
+                        result = run_uncertainty(plan, count, scheduler, progress, pool)
+                    except OSError as error:
+                        if not scheduler:
+                            raise
+                        raise GuarantorError(f"--scheduler: cannot reach {scheduler}: {error}") from None
             tables = uncertainty_tables(result)
             info = {
                 "seed": seed,

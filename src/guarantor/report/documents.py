@@ -140,6 +140,12 @@ def table_block(
 
 def answer(result: Result, params: Params, t: Mapping[str, pd.DataFrame]) -> list[str]:
     """The answer in three sentences (or what went wrong, when there is no plan)."""
+    if result.diagnosis is not None and result.diagnosis.numerical:
+        return [
+            "The solver could not settle whether a plan exists: the model is badly scaled.",
+            result.diagnosis.summary,
+            "No decisions are reported; the diagnosis is also in results.json.",
+        ]
     if result.diagnosis is not None:
         relax = result.diagnosis.relaxations
         return [
@@ -327,7 +333,8 @@ def _binding_section(doc: Document, result: Result, binding: pd.DataFrame) -> No
 def _diagnosis_section(doc: Document, result: Result) -> None:
     diagnosis = result.diagnosis
     assert diagnosis is not None
-    doc.add(Heading("Why no plan exists"), Paragraph(diagnosis.summary))
+    title = "Why the solver found no plan" if diagnosis.numerical else "Why no plan exists"
+    doc.add(Heading(title), Paragraph(diagnosis.summary))
     rows = [[r.label, f"{r.amount:,.6g}", r.unit, r.origin] for r in diagnosis.relaxations]
     doc.add(
         Table(

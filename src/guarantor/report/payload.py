@@ -152,6 +152,7 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
             "method": result.diagnosis.method,
             "relaxations": [vars(r) for r in result.diagnosis.relaxations],
             "conflicting": result.diagnosis.conflicting,
+            "numerical": result.diagnosis.numerical,
         }
     from guarantor.report.why import why_payload
 
