@@ -374,34 +374,64 @@ def check_numbers(out: _Collector, value: Any, annotations: list[Any], path: tup
     `"30000"` as 30,000; a number the schema expects must be a YAML number. The schema
     types are walked beside the data, so only keys that hold numbers are concerned.
     """
-    kinds = [m for a in annotations for m in type_members(a)]
-    if not kinds:
+    _walk_numbers(out, value, _Kinds.of(tuple(m for a in annotations for m in type_members(a))), path)
+
+
+class _Kinds:
+    """The schema types allowed at a place, interned, with the steps below them memoised.
+
+    The same few places recur thousands of times in a model (every contributor's figures);
+    interning keeps the walk to a dictionary lookup per value.
+    """
+
+    table: typing.ClassVar[dict[tuple[Any, ...], _Kinds]] = {}
+
+    def __init__(self, kinds: tuple[Any, ...]) -> None:
+        self.kinds = kinds
+        self.below: dict[Key, _Kinds] = {}
+        number = any(k in (int, float) for k in kinds)
+        text = any(
+            k is str or typing.get_origin(k) is Literal or (isinstance(k, type) and issubclass(k, Enum))
+            for k in kinds
+        )
+        self.takes = (number, text, bool in kinds)
+
+    @classmethod
+    def of(cls, kinds: tuple[Any, ...]) -> _Kinds:
+        found = cls.table.get(kinds)
+        if found is None:
+            found = cls.table[kinds] = cls(kinds)
+        return found
+
+    def step(self, part: Key) -> _Kinds:
+        found = self.below.get(part)
+        if found is None:
+            below = tuple(m for a in type_step(list(self.kinds), part) for m in type_members(a))
+            found = _Kinds.of(below)
+            if len(self.below) < 1024:  # user-chosen keys are many; schema places are few
+                self.below[part] = found
+        return found
+
+
+def _walk_numbers(out: _Collector, value: Any, kinds: _Kinds, path: tuple[Key, ...]) -> None:
+    if not kinds.kinds:
         return
     if isinstance(value, dict):
         for key, child in value.items():
-            check_numbers(out, child, type_step(kinds, key), (*path, key))
+            _walk_numbers(out, child, kinds.step(key), (*path, key))
     elif isinstance(value, list):
+        item = kinds.step(0)
         for i, child in enumerate(value):
-            check_numbers(out, child, type_step(kinds, i), (*path, i))
-    else:
-        message = number_problem(value, kinds)
+            _walk_numbers(out, child, item, (*path, i))
+    elif isinstance(value, bool | str | int | float) and kinds.takes[0]:
+        message = number_problem(value, kinds.takes)
         if message:
             out.add(path, message)
 
 
-def _takes(kinds: list[Any]) -> tuple[bool, bool, bool]:
-    """Whether the allowed types take numbers, text, booleans."""
-    number = any(k in (int, float) for k in kinds)
-    text = any(
-        k is str or typing.get_origin(k) is Literal or (isinstance(k, type) and issubclass(k, Enum))
-        for k in kinds
-    )
-    return number, text, bool in kinds
-
-
-def number_problem(value: Any, kinds: list[Any]) -> str:
-    """Why a scalar is not an acceptable number where `kinds` are allowed ('' if it is)."""
-    number, text, boolean = _takes(kinds)
+def number_problem(value: Any, takes: tuple[bool, bool, bool]) -> str:
+    """Why a scalar is not an acceptable number where the schema takes (numbers, text, booleans)."""
+    number, text, boolean = takes
     if not number:
         return ""
     if isinstance(value, bool):
