@@ -113,6 +113,13 @@ def test_out_naming_a_file(tmp_path: Path) -> None:
     assert f"cannot create {file / 'sub'}: {file} is a file, not a folder" in text
 
 
+def test_schema_out_problems(tmp_path: Path) -> None:
+    file = tmp_path / "schema.json"
+    file.write_text("{}")
+    code, text = run("schema", "--out", file)
+    assert code == 2 and f"{file} is a file, not a folder; --out names a folder" in text
+
+
 def test_out_impossible_path() -> None:
     long = "x" * 300
     code, text = run("solve", MINI, "--out", long)
@@ -245,6 +252,14 @@ def test_too_many_periods(tmp_path: Path) -> None:
     assert "101 periods is over the limit of 100" in text
 
 
+def test_too_long_a_horizon() -> None:
+    """Two periods of a million years with cost escalation used to overflow (exit 1)."""
+    periods = "horizon.periods=[{id: y1, years: 1000000}, {id: y2, years: 1000000}, {id: y3}, {id: y4}]"
+    code, text = run("validate", FIXTURES / "mini-horizon.yaml", "--set", periods)
+    assert code == 2
+    assert "the periods add up to 2e+06 years, over the limit of 100 years" in text
+
+
 def test_huge_values_are_refused_before_the_solver(tmp_path: Path) -> None:
     """10^20 troops used to pass validation and crash inside PuLP's HiGHS wrapper (exit 1)."""
     code, text = run("solve", MINI, "--set", "requirements.ground_troops=1e20", "--out", tmp_path)
@@ -350,3 +365,26 @@ def test_unreachable_scheduler_is_exit_2(monkeypatch: pytest.MonkeyPatch, tmp_pa
     )
     assert code == 2
     assert "--scheduler: cannot reach tcp://127.0.0.1:1: Timed out trying to connect" in text
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        ("us_air_support: {year: [none]}\n", "1:1: us_air_support: expected a US tier id, found a list"),
+        ("scenario: [x]\n", "1:1: scenario: expected the name of the scenario the plan was written for"),
+    ],
+)
+def test_malformed_plans_are_input_errors(tmp_path: Path, plan: str, message: str) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan)
+    code, text = run("evaluate", MINI, "--plan", path, "--out", tmp_path)
+    assert code == 2 and message in text
+
+
+def test_fractional_whole_units_in_a_plan_are_a_violation(tmp_path: Path) -> None:
+    """Half an air-defence battery used to make the completion infeasible and blame the funding."""
+    path = tmp_path / "plan.yaml"
+    path.write_text("contributions: {france: {air_defence: 0.5}}\n")
+    code, text = run("evaluate", MINI, "--plan", path, "--out", tmp_path)
+    assert code == 3
+    assert "| whole_units | 0.5 units | tests/fixtures/mini-model.yaml:8:5 |" in text

@@ -27,6 +27,7 @@ from guarantor.cli.common import (
     TimeOption,
     fail,
     guarded,
+    output_folder,
 )
 
 app = typer.Typer(
@@ -86,7 +87,10 @@ def validate(
 @app.command()
 def schema(
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for model.schema.json and scenario.schema.json.")
+        Path | None,
+        typer.Option(
+            "--out", help="Folder for model.schema.json and scenario.schema.json.", callback=output_folder
+        ),
     ] = None,
 ) -> None:
     """Write JSON Schemas so YAML editors autocomplete and flag errors (stdout: scenario schema)."""

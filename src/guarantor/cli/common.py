@@ -58,18 +58,20 @@ SCHEDULER = re.compile(
 )
 
 
-def output_folder(value: Path) -> Path:
+def output_folder(value: Path | None) -> Path | None:
     """`--out`: a folder that exists or can be created and written; the path is named when not.
 
     Checked before any solving, so a typo in `--out` costs nothing; a problem that appears
     later (disk full) is still exit 2 through `fail`.
     """
+    if value is None:
+        return None
     text = str(value)
     if "\0" in text:
         raise typer.BadParameter(f"{text!r} is not a possible path (it contains a NUL byte)")
     try:
         if value.exists() and not value.is_dir():
-            raise typer.BadParameter(f"{text} is a file, not a folder; name a folder for the reports")
+            raise typer.BadParameter(f"{text} is a file, not a folder; --out names a folder")
         ancestor = value
         while not ancestor.exists() and ancestor != ancestor.parent:
             ancestor = ancestor.parent
@@ -125,9 +127,8 @@ _OUTPUT_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.ENAMETOOLONG, e
 
 def _output_problem(error: OSError) -> bool:
     """File-system refusals (read-only, full, permission, not a folder): the user's to fix, exit 2."""
-    return isinstance(error, PermissionError | FileExistsError | NotADirectoryError | IsADirectoryError) or (
-        error.errno in _OUTPUT_ERRNOS
-    )
+    kinds = PermissionError | FileExistsError | FileNotFoundError | NotADirectoryError | IsADirectoryError
+    return isinstance(error, kinds) or (error.errno in _OUTPUT_ERRNOS)
 
 
 def fail(error: Exception) -> int:

@@ -31,6 +31,9 @@ from guarantor.solve.solving import SolveOptions, solve_linear
 STRUCTURAL = ("us_tier", "funding", "burden", "peak_cost", "lexicographic")
 """Row families that define the decisions (one tier, funding balance) rather than rules a plan can break."""
 
+DEFINITIONS = ("us_tier", "burden", "peak_cost", "lexicographic")
+"""Rows that hold even in the last resort (a plan's own funding may break the funding rule)."""
+
 AGGREGATE = ("europe_troop_share", "europe_cost_share", "budget", "budget_cap", "fair_share", "escalation")
 """Rules about the whole plan (shares, budgets, risk), which any fixed decision can push over."""
 
@@ -84,6 +87,9 @@ def _fix(f: Formulation, plan: Plan, names: _Names) -> list[str]:
             outside.append(
                 f"{what} = {value:g} is outside the allowed range [{column.lower:g}, {column.upper:g}]"
             )
+        if column.integer and abs(value - round(value)) > 1e-9:
+            outside.append(f"{what} = {value:g} blocks is not a whole number")
+            column.integer = False  # fixed anyway; the checker reports the broken whole-units rule
         column.lower = column.upper = value
 
     for (c, k, period), amount in plan.amounts.items():
@@ -155,9 +161,15 @@ def _elastic_completion(f: Formulation, options: SolveOptions) -> list[float] | 
     """
     fixed = {j for j, c in enumerate(f.model.columns) if c.lower == c.upper}
     values = _least_violation(
-        f, options, lambda row: row.family in AGGREGATE or not fixed.isdisjoint(row.coefs)
+        f,
+        options,
+        lambda row: (
+            row.family not in STRUCTURAL and (row.family in AGGREGATE or not fixed.isdisjoint(row.coefs))
+        ),
     )
-    return values if values is not None else _least_violation(f, options, lambda row: True)
+    if values is None:  # last resort: every rule may give, the plan's funding included
+        values = _least_violation(f, options, lambda row: row.family not in DEFINITIONS)
+    return values
 
 
 def _least_violation(
@@ -165,7 +177,7 @@ def _least_violation(
 ) -> list[float] | None:
     rules = f.model.copy()
     for row in rules.rows:
-        row.relaxable = row.family not in STRUCTURAL and may_give(row)
+        row.relaxable = may_give(row)
     elastic, added = elastic_model(rules)
     first = solve_linear(elastic, options)
     if not first.status.has_solution:

@@ -26,7 +26,7 @@ from guarantor.errors import InputError, Origin, Problem
 from guarantor.model.params import Params
 from guarantor.scenario.checks import magnitude_problem
 from guarantor.scenario.loading import LoadedScenario
-from guarantor.scenario.yamlio import Node, read_yaml, shown, suggest
+from guarantor.scenario.yamlio import Node, describe, read_yaml, shown, suggest
 
 PLAN_KEYS = {
     "scenario",
@@ -98,13 +98,19 @@ class _PlanReader:
                     Problem(child.origin, key, f"unknown key {key!r}{suggest(key, PLAN_KEYS)}")
                 )
         named = root.value.get("scenario")
-        if named is not None:
-            self.plan.scenario, self.plan.scenario_origin = str(named.value), named.origin
+        if named is not None and not isinstance(named.value, str):
+            msg = f"expected the name of the scenario the plan was written for, found {describe(named.value)}"
+            self.problems.append(Problem(named.origin, "scenario", msg))
+        elif named is not None:
+            self.plan.scenario, self.plan.scenario_origin = named.value, named.origin
         tiers = {t.id for t in p.tiers}
         if "us_air_support" in root.value:
             node = root.value["us_air_support"]
             for period, tier in self.per_period(node, "us_air_support").items():
-                if tier not in tiers:
+                if not isinstance(tier, str):
+                    msg = f"expected a US tier id, found {describe(tier)}"
+                    self.problems.append(Problem(node.origin, "us_air_support", msg))
+                elif tier not in tiers:
                     msg = f"unknown US tier {tier!r}{suggest(str(tier), tiers)}"
                     self.problems.append(Problem(node.origin, "us_air_support", msg))
                 else:

@@ -41,6 +41,9 @@ values only overflow the solver's tolerances (HiGHS reads 1e20 as infinite)."""
 MAX_PERIODS = 100
 """Most periods in a horizon: the model grows with contributors x capabilities x periods."""
 
+MAX_HORIZON_YEARS = 100
+"""Longest horizon in years: cost escalation compounds over it (2^1,000,000 overflows)."""
+
 LIMITS_HINT = "see 'Input limits' in the README"
 
 
@@ -314,6 +317,13 @@ def check_scenario(
             ("horizon", "periods"),
             f"{len(periods_list):,} periods is over the limit of {MAX_PERIODS} ({LIMITS_HINT}); "
             "use longer periods (`years:`)",
+        )
+    total = sum(_number(period.get("years", 1.0)) or 0.0 for _, period in _items(horizon, "periods"))
+    if total > MAX_HORIZON_YEARS:
+        out.add(
+            ("horizon", "periods"),
+            f"the periods add up to {total:,.6g} years, over the limit of {MAX_HORIZON_YEARS} years "
+            f"({LIMITS_HINT})",
         )
     _check_objective(out, data)
     _check_uncertainty(out, data)
