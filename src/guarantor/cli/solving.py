@@ -121,7 +121,14 @@ def check_saved(scenario: Path, saved: Path, overrides: list[str]) -> int:
     if saved.suffix in (".yaml", ".yml"):
         from guarantor.plans.plan import complete_decisions, load_plan
 
-        decisions = complete_decisions(params, load_plan(saved, params))
+        plan = load_plan(saved, params)
+        if plan.scenario is not None and plan.scenario != loaded.scenario.name:
+            typer.echo(
+                f"warning: {plan.scenario_origin}: the plan was written for scenario {plan.scenario!r}, "
+                f"checked here against {loaded.scenario.name!r}",
+                err=True,
+            )
+        decisions = complete_decisions(params, plan)
     else:
         from guarantor.scenario.yamlio import read_limited
 
