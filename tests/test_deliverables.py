@@ -28,7 +28,7 @@ def run(*args: str | Path) -> object:
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One solve, one comparison and one sweep of the mini model, written as users run them."""
+    """One solve, comparison, sweep and alternatives run of the mini model, written as users run them."""
     folder = tmp_path_factory.mktemp("deliverables")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(Path(__file__).resolve().parent.parent)
@@ -41,6 +41,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "sweep", MINI, "--vary", "requirements.ground_troops=10000:16000:3", "--out", folder, "--quiet"
         )
         assert sweep.exit_code == 0, sweep.output
+        alternatives = run("alternatives", MINI, "--plans", "2", "--out", folder, "--quiet")
+        assert alternatives.exit_code == 0, alternatives.output
     return folder
 
 
@@ -220,3 +222,12 @@ def test_report_html_has_no_horizontal_scroll_and_prints_to_the_page_width(
         pages = len(pypdf.PdfReader(io.BytesIO(page.pdf(format="A4"))).pages)
         assert pages <= 24, pages
         page.close()
+
+
+def test_alternatives_workbook_and_the_index_lists_every_kind_of_run(out: Path) -> None:
+    (folder,) = [p for p in out.iterdir() if p.name.startswith("mini-baseline-alternatives")]
+    book = openpyxl.load_workbook(folder / "report.xlsx")
+    assert "alternatives" in book.sheetnames and "Manifest" in book.sheetnames
+    index = (out / "index.html").read_text()
+    for kind in ("solve", "compare", "sweep", "alternatives"):
+        assert f"<td>{kind}</td>" in index, kind

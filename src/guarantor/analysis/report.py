@@ -68,6 +68,7 @@ def write_analysis(
     about: list[str] | None = None,
 ) -> Path:
     """Write data, manifest, charts and documents of one analysis; return the folder."""
+    from guarantor.report.numbers import clean_tree
     from guarantor.report.payload import manifest
 
     name = folder_name(loaded.scenario.name, kind, about)
@@ -78,11 +79,14 @@ def write_analysis(
         for key, table in tables.items():
             write_table(table, data / key)
         info["tables"] = list(tables)
-        write_json(staging / "analysis.json", info)
+        write_json(staging / "analysis.json", clean_tree(info))  # no float noise in the summary
         settings: dict[str, Any] = {k: info.get(k) for k in ("options", "seed") if k in info}
         extra = {"analysis": kind, "seed": info.get("seed"), "library_versions": versions()}
         write_json(staging / "manifest.json", manifest(loaded, settings, "highs", "", extra))
         render(staging, info, tables)
+    from guarantor.report.index import write_index
+
+    write_index(parent)
     return parent / name
 
 

@@ -128,6 +128,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             from guarantor.model.params import build_params
             from guarantor.plans.evaluate import evaluate_plan
             from guarantor.plans.plan import load_plan
+            from guarantor.report.index import write_index
             from guarantor.report.sheets import evaluation_sheets
             from guarantor.report.xlsx import write_workbook
             from guarantor.scenario.loading import load_scenario
@@ -145,6 +146,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 write_workbook(
                     folder / "report.xlsx", evaluation_sheets(data), data["manifest"]["created_at"]
                 )
+            write_index(out)
             target = out / safe_name(name)
             for note in evaluation.notes:
                 if "written for scenario" in note:

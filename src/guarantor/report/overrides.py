@@ -15,7 +15,11 @@ TEXT_KEYS = ("question", "description")
 
 def text_note(loaded: LoadedScenario, key: str) -> str:
     """A short note on the provenance of `key` ('question', 'description'), or '' if it is plainly own."""
+    from guarantor.scenario.quoted import UPDATED
+
     origin = loaded.origin_of(key)
+    if UPDATED in origin.file:
+        return "numbers in it updated by --set"
     if origin.file.startswith("--set"):
         return "set by --set"
     notes = []

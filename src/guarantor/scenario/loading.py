@@ -223,6 +223,8 @@ def _resolve(path: Path, overrides: list[str] | tuple[str, ...]) -> tuple[Resolv
 
 def _apply_sets(root: Node, overrides: Iterable[str]) -> list[Problem]:
     """Apply `--set key.path=value` overrides in order; return those that could not be applied."""
+    from guarantor.scenario.quoted import refresh_quoted, value_at
+
     problems: list[Problem] = []
     for text in overrides:
         key, sep, raw = text.partition("=")
@@ -230,10 +232,13 @@ def _apply_sets(root: Node, overrides: Iterable[str]) -> list[Problem]:
         if not sep:
             problems.append(Problem(origin, key, "expected --set key.path=value"))
             continue
+        before = value_at(root, key.strip())
         try:
             set_path(root, key.strip(), raw.strip(), origin, _can_add_item)
         except InputError as error:
             problems.extend(error.problems)
+        else:
+            refresh_quoted(root, key.strip(), before, origin)  # "(at least 75%)" follows the value
     return problems
 
 
