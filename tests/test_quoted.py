@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from guarantor.cli.app import app
 from guarantor.scenario.loading import load_scenario
-from guarantor.scenario.quoted import requote
+from guarantor.scenario.quoted import requote, updated_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests/fixtures/mini-baseline.yaml"
@@ -40,6 +40,7 @@ def test_set_rewrites_the_texts_that_quote_the_changed_value(tmp_path: Path) -> 
     assert (
         loaded.scenario.policy.europe_min_cost_share.label == "Europe pays the lion's share (at least 80 %)"
     )
+    assert set(updated_texts(loaded.resolved.root)) == {"question", "policy.europe_min_cost_share.label"}
     untouched = load_scenario(scenario(tmp_path))
     assert untouched.scenario.question.startswith("Who sends a 15,000-troop force")
 

@@ -20,6 +20,7 @@ from guarantor.app.session import Session, parse_value
 from guarantor.atomic import safe_name, write_text
 from guarantor.errors import InputError
 from guarantor.scenario.loading import LoadedScenario, load_scenario
+from guarantor.scenario.quoted import updated_texts
 from guarantor.scenario.yamlio import relative_name
 
 
@@ -27,12 +28,14 @@ def layer(session: Session) -> dict[str, Any]:
     """The changes as a scenario layer: nested mappings, named items by id, model under `model_overrides`."""
     data = session.loaded.resolved.data
     out: dict[str, Any] = {}
-    for path, text in session.changes.items():
+    values = {path: parse_value(text) for path, text in session.changes.items()}
+    values.update(updated_texts(session.loaded.resolved.root))  # "(at least 80%)" once changed
+    for path, value in values.items():
         parts = path.split(".")
         if parts[0] == "model":
-            _put(out.setdefault("model_overrides", {}), data["model"], parts[1:], parse_value(text))
+            _put(out.setdefault("model_overrides", {}), data["model"], parts[1:], value)
         else:
-            _put(out, data, parts, parse_value(text))
+            _put(out, data, parts, value)
     return out
 
 

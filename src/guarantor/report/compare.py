@@ -108,7 +108,8 @@ def by_contributor(runs: Sequence[Run], what: str) -> pd.DataFrame:
 
 
 def binding(runs: Sequence[Run]) -> pd.DataFrame:
-    """Shadow price of each binding policy constraint per scenario (summed over periods; NaN: slack)."""
+    """Shadow price of each binding policy constraint per scenario, in the scenario's units (summed over
+    periods; NaN: slack)."""
     import pandas as pd
 
     prices: dict[str, dict[str, float]] = {}
@@ -230,7 +231,9 @@ def compare_document(
     doc.add(
         Heading("What binds"),
         Paragraph(
-            "Shadow price of each binding policy constraint (summed over periods); – means it does not bind."
+            "Shadow price of each binding policy constraint (summed over periods) in the scenario's units: "
+            "USD per unit of the constraint (per troop, per battery), per point for Europe's shares; "
+            "– means it does not bind."
         ),
     )
     doc.add(table_block(t["binding"], [(n, n, "num") for n in names], index="constraint"))

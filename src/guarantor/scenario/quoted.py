@@ -113,3 +113,20 @@ def refresh_quoted(root: Node, dotted: str, before: Any, origin: Origin) -> None
             new = requote(text.value, float(before), float(after))
             if new is not None and new != text.value:
                 holder.value[key] = Node(new, Origin(f"{origin.file} ({UPDATED}; was {text.origin})"))
+
+
+def updated_texts(root: Node, prefix: str = "") -> dict[str, str]:
+    """Every text `refresh_quoted` rewrote, by `--set` path (for writers that save a scenario layer)."""
+    found: dict[str, str] = {}
+    if isinstance(root.value, dict):
+        for key, node in root.value.items():
+            if isinstance(node.value, str) and UPDATED in node.origin.file:
+                found[f"{prefix}{key}"] = node.value
+            elif isinstance(node.value, dict | list):
+                found.update(updated_texts(node, f"{prefix}{key}."))
+    elif isinstance(root.value, list):
+        for i, node in enumerate(root.value):
+            named = isinstance(node.value, dict) and "id" in node.value
+            part = node.value["id"].value if named else i
+            found.update(updated_texts(node, f"{prefix}{part}."))
+    return found
