@@ -60,6 +60,7 @@ def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) ->
         solve_seconds=raw.seconds,
         gap=raw.gap,
         options=options.as_dict(),
+        tie_break=scenario.objective.tie_break,
     )
     if raw.status in (Status.infeasible, Status.no_solution) and raw.message in ("Infeasible", "Undefined"):
         result.diagnosis = diagnose(f, options)

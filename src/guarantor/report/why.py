@@ -12,6 +12,12 @@ from guarantor.answer.explain import money
 from guarantor.answer.results import Explanation, ItemRange, Result, Robustness
 from guarantor.report.markup import Bullets, Document, Heading, Paragraph, Table
 
+RULES = {
+    "spread_by_gdp": "of the plans at the optimal cost, the one whose troops and payments come closest to "
+    "GDP-proportional shares (the cost does not move).",
+    "fewest_contributors": "of the plans at the optimal cost, one with the fewest national contingents.",
+    "none": "the solver's pick among the plans at the optimal cost.",
+}
 EXPLANATIONS_SHOWN = 5
 """Explanations in the terminal summary; the report and results.json have them all."""
 
@@ -141,7 +147,11 @@ def why_section(doc: Document, result: Result) -> None:
         return
     doc.add(Heading("Why this plan"))
     if result.tie_break:
-        doc.add(Paragraph(f"Tie-break rule among equally cheap plans: `{result.tie_break}`."))
+        doc.add(
+            Paragraph(
+                f"Tie-break rule among equally cheap plans: `{result.tie_break}` — {RULES.get(result.tie_break, '')}"
+            )
+        )
     if result.explanations:
         doc.add(
             Paragraph(

@@ -340,6 +340,11 @@ class Objective(Strict):
     weights: list[WeightedTerm] = Field(default_factory=list)
     priorities: list[LexicographicLevel] = Field(default_factory=list)
     discounted: bool = Field(default=False, description="Use present values over a horizon.")
+    tie_break: Literal["spread_by_gdp", "fewest_contributors", "none"] = Field(
+        default="spread_by_gdp",
+        description="Which of the equally cheap plans to report, chosen after the objective (the cost "
+        "does not move): troops and payments nearest GDP shares, fewest contingents, or the solver's pick.",
+    )
 
 
 class SolverOptions(Strict):

@@ -7,8 +7,9 @@ path (solve, evaluate, analyses) goes through the same steps.
 from __future__ import annotations
 
 from guarantor.model.formulation import Formulation, metric_sense, objective_metrics, set_objective
-from guarantor.model.linear import INF, Row, evaluate
+from guarantor.model.linear import INF, LinearModel, Row, evaluate
 from guarantor.model.money import add_burden_balance
+from guarantor.model.tiebreak import add_tie_break, held_copy
 from guarantor.scenario.loading import LoadedScenario
 from guarantor.solve.solving import RawSolution, SolveOptions, fixed_integer_lp, solve_linear
 
@@ -52,11 +53,30 @@ def solve_formulation(f: Formulation, options: SolveOptions) -> RawSolution:
                 relaxable=False,
             )
         )
+    rule = f.params.scenario.objective.tie_break
+    if raw.status.has_solution and rule != "none":
+        raw.values = _tie_break(f, f.model, raw.values, options) or raw.values
     if raw.status.has_solution and f.model.is_mip:
         raw = _polish(f, raw, options)
+        if rule != "none":  # the polish re-picked the continuous part: break its ties again, integers fixed
+            fixed = fixed_integer_lp(f.model, raw.values)
+            raw.values = _tie_break(f, fixed, raw.values, options) or raw.values
     if raw.status.has_solution and f.params.scenario.policy.funding_rule == "common_pool":
         raw = _balance_pool(f, raw, options)
     return raw
+
+
+def _tie_break(
+    f: Formulation, model: LinearModel, values: list[float], options: SolveOptions
+) -> list[float] | None:
+    """Among plans as good as `values`, the one the scenario's tie-break rule prefers (None: keep)."""
+    work = held_copy(f, model, values)
+    work.objective = add_tie_break(f, work, f.params.scenario.objective.tie_break, values)
+    work.objective_constant = 0.0
+    found = solve_linear(work, options)
+    if not found.status.has_solution:
+        return None
+    return found.values[: len(model.columns)]
 
 
 def _polish(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
@@ -81,6 +101,8 @@ def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> Ra
     original = f.model
     optimum = evaluate(original.objective, raw.values)
     f.model = fixed_integer_lp(original, raw.values) if original.is_mip else original.copy()
+    for j in f.amount.values():  # only the bill is split: deployments stay as the tie-break chose them
+        f.model.columns[j].lower = f.model.columns[j].upper = raw.values[j]
     f.model.add_row(
         Row(
             "hold_objective",
