@@ -22,7 +22,9 @@ from guarantor.scenario.schema import Stance
 TIE_BREAKS = ("spread_by_gdp", "fewest_contributors", "none")
 DEFAULT_TIE_BREAK = "spread_by_gdp"
 HOLD = 1e-6
-"""Room on the held objective (objective units: USD m → one dollar): solver tolerance only."""
+"""Room on the held objective while integers are chosen (objective units: USD m: one dollar).
+
+The continuous part is then tie-broken on the LP's optimal face (`optimal_face`), which needs none."""
 
 
 def held_copy(f: Formulation, model: LinearModel, values: list[float]) -> LinearModel:
@@ -40,6 +42,28 @@ def held_copy(f: Formulation, model: LinearModel, values: list[float]) -> Linear
             relaxable=False,
         )
     )
+    return work
+
+
+def optimal_face(model: LinearModel, values: list[float], duals: list[float]) -> LinearModel:
+    """A copy of an LP restricted to its optimal face, so any point of it costs exactly the optimum.
+
+    By complementary slackness with the optimal duals: a column with a non-zero reduced cost
+    stays at the bound it is at, a row with a non-zero dual at its limit. No tolerance on the
+    objective is needed, so the tie-break cannot move the cost even in the last digit.
+    """
+    work = model.copy()
+    reduced = dict(model.objective)
+    for i, row in enumerate(model.rows):
+        y = duals[i]
+        if abs(y) > 1e-12:
+            for j, a in row.coefs.items():
+                reduced[j] = reduced.get(j, 0.0) - a * y
+            activity = evaluate(row.coefs, values)
+            work.rows[i].lower = work.rows[i].upper = activity
+    for j, rc in reduced.items():
+        if abs(rc) > 1e-9 * max(1.0, abs(model.objective.get(j, 0.0))):
+            work.columns[j].lower = work.columns[j].upper = values[j]
     return work
 
 

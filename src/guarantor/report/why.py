@@ -149,7 +149,8 @@ def why_section(doc: Document, result: Result) -> None:
     if result.tie_break:
         doc.add(
             Paragraph(
-                f"Tie-break rule among equally cheap plans: `{result.tie_break}` — {RULES.get(result.tie_break, '')}"
+                f"Tie-break rule among equally cheap plans: `{result.tie_break}` — "
+                + RULES.get(result.tie_break, "")
             )
         )
     if result.explanations:

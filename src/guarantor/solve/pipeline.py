@@ -9,7 +9,7 @@ from __future__ import annotations
 from guarantor.model.formulation import Formulation, metric_sense, objective_metrics, set_objective
 from guarantor.model.linear import INF, LinearModel, Row, evaluate
 from guarantor.model.money import add_burden_balance
-from guarantor.model.tiebreak import add_tie_break, held_copy
+from guarantor.model.tiebreak import add_tie_break, held_copy, optimal_face
 from guarantor.scenario.loading import LoadedScenario
 from guarantor.solve.solving import RawSolution, SolveOptions, fixed_integer_lp, solve_linear
 
@@ -54,29 +54,29 @@ def solve_formulation(f: Formulation, options: SolveOptions) -> RawSolution:
             )
         )
     rule = f.params.scenario.objective.tie_break
-    if raw.status.has_solution and rule != "none":
-        raw.values = _tie_break(f, f.model, raw.values, options) or raw.values
+    if raw.status.has_solution and rule != "none" and f.model.is_mip:  # which contingents, units, tier
+        raw.values = _tie_break(f, held_copy(f, f.model, raw.values), raw.values, options) or raw.values
     if raw.status.has_solution and f.model.is_mip:
         raw = _polish(f, raw, options)
-        if rule != "none":  # the polish re-picked the continuous part: break its ties again, integers fixed
-            fixed = fixed_integer_lp(f.model, raw.values)
-            raw.values = _tie_break(f, fixed, raw.values, options) or raw.values
+    if raw.status.has_solution and rule != "none" and raw.row_duals:  # the continuous part: optimal face
+        base = fixed_integer_lp(f.model, raw.values) if f.model.is_mip else f.model
+        face = optimal_face(base, raw.values, raw.row_duals)
+        raw.values = _tie_break(f, face, raw.values, options) or raw.values
     if raw.status.has_solution and f.params.scenario.policy.funding_rule == "common_pool":
         raw = _balance_pool(f, raw, options)
     return raw
 
 
 def _tie_break(
-    f: Formulation, model: LinearModel, values: list[float], options: SolveOptions
+    f: Formulation, work: LinearModel, values: list[float], options: SolveOptions
 ) -> list[float] | None:
-    """Among plans as good as `values`, the one the scenario's tie-break rule prefers (None: keep)."""
-    work = held_copy(f, model, values)
+    """On `work` (plans as good as `values`), the plan the scenario's tie-break rule prefers (None: keep)."""
     work.objective = add_tie_break(f, work, f.params.scenario.objective.tie_break, values)
     work.objective_constant = 0.0
     found = solve_linear(work, options)
     if not found.status.has_solution:
         return None
-    return found.values[: len(model.columns)]
+    return found.values[: len(f.model.columns)]
 
 
 def _polish(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
