@@ -28,7 +28,7 @@ from guarantor.model.formulation import Formulation
 from guarantor.scenario.loading import LoadedScenario, load_scenario, load_variant
 from guarantor.scenario.paths import get_value
 from guarantor.solve.fast import ArrayModel, FastOptions, LiveModel
-from guarantor.solve.pipeline import options_for, solve_formulation
+from guarantor.solve.pipeline import break_ties, options_for, solve_formulation
 from guarantor.solve.solving import RawSolution, Status, solver_version
 
 CLASS_BUDGET = 2.0
@@ -177,6 +177,8 @@ class Session:
         else:
             point = self.engine.solve_variant(loaded.scenario, loaded.origin_of)
             f, raw = point.formulation, fast_raw(point.formulation, point.solution.status, point.solution.x)
+            if loaded.scenario.objective.tie_break != "none":  # the plan `solve` reports among equal ones
+                raw = break_ties(f, raw, self.options)
         self.basis = (f, raw.values)  # what solved the newest answer, for its firm/flexible classes
         return verified(explain_solution(f, raw, self.options), loaded)
 

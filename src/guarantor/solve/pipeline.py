@@ -53,17 +53,30 @@ def solve_formulation(f: Formulation, options: SolveOptions) -> RawSolution:
                 relaxable=False,
             )
         )
+    raw = break_ties(f, raw, options)
+    if raw.status.has_solution and f.params.scenario.policy.funding_rule == "common_pool":
+        raw = _balance_pool(f, raw, options)
+    return raw
+
+
+def break_ties(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
+    """The plan `objective.tie_break` picks among those as good as `raw`; MIPs come back polished.
+
+    Integers (contingents, whole units, tier) are chosen with the optimum held; after the
+    polish, the continuous part is chosen on the LP's optimal face, so the cost is unchanged.
+    Any path that solves the main objective (the web app's live model too) finishes here.
+    """
+    if not raw.status.has_solution:
+        return raw
     rule = f.params.scenario.objective.tie_break
-    if raw.status.has_solution and rule != "none" and f.model.is_mip:  # which contingents, units, tier
+    if rule != "none" and f.model.is_mip:  # which contingents, units, tier
         raw.values = _tie_break(f, held_copy(f, f.model, raw.values), raw.values, options) or raw.values
-    if raw.status.has_solution and f.model.is_mip:
+    if f.model.is_mip:
         raw = _polish(f, raw, options)
-    if raw.status.has_solution and rule != "none" and raw.row_duals:  # the continuous part: optimal face
+    if rule != "none" and raw.row_duals:  # the continuous part, on the optimal face
         base = fixed_integer_lp(f.model, raw.values) if f.model.is_mip else f.model
         face = optimal_face(base, raw.values, raw.row_duals)
         raw.values = _tie_break(f, face, raw.values, options) or raw.values
-    if raw.status.has_solution and f.params.scenario.policy.funding_rule == "common_pool":
-        raw = _balance_pool(f, raw, options)
     return raw
 
 
