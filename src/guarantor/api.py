@@ -31,8 +31,12 @@ __all__ = [
 
 
 def solve_file(
-    path: str | Path, overrides: list[str] | tuple[str, ...] = (), robustness: bool = False, **options: object
+    path: str | Path,
+    overrides: list[str] | tuple[str, ...] = (),
+    robustness: bool = False,
+    explain: bool = False,
+    **options: object,
 ) -> Result:
-    """Load, validate and solve a scenario file in one call (`robustness=True`: as `guarantor solve`)."""
+    """Load, validate and solve a scenario file (`robustness=True, explain=True`: as `guarantor solve`)."""
     loaded = load_scenario(path, overrides)
-    return solve_scenario(loaded, options_for(loaded, **options), robustness)
+    return solve_scenario(loaded, options_for(loaded, **options), robustness, explain=explain)

@@ -239,12 +239,13 @@ class Extremes:
 
 
 def find_extremes(
-    f: Formulation, values: list[float], slack: float, items: list[Item], budget: float | None = None
+    f: Formulation, values: list[float], slack: float, items: list[Item], budget: int | None = None
 ) -> Extremes:
     """Min and max of every item over plans within `slack`, each attained by a stored plan.
 
-    Troops come first, then capabilities, then payments. With a time `budget` (seconds) the
-    search stops when it is spent; `Extremes.unsolved` lists the bounds it did not prove.
+    Troops come first, then capabilities, then payments. With a `budget` (re-solves, a count so
+    that identical input gives identical output) the search stops when it is spent;
+    `Extremes.unsolved` lists the bounds it did not prove.
     """
     start = time.perf_counter()
     finder = RangeFinder(f, values, slack)
@@ -282,7 +283,7 @@ def find_extremes(
                 reached = high[i] if maximise else low[i]
                 if abs(known) < INF and abs(reached - known) <= tolerance(known):
                     continue  # a plan already attains what the rows allow: no re-solve needed
-                if budget is not None and time.perf_counter() - start > budget:
+                if budget is not None and finder.resolves >= budget:
                     unsolved.add(i)
                     continue
                 x = finder.extreme(it.coefs, maximise)

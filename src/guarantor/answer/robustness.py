@@ -41,11 +41,11 @@ def near_optimal(
     slack: float = 0.0,
     which: str = "all",
     plans: int = 5,
-    budget: float | None = None,
+    budget: int | None = None,
 ) -> Robustness:
     """Ranges of every contribution over plans within `slack` of the optimum, and a few such plans.
 
-    With a time `budget` (seconds), contributions whose bounds were not proven in time are
+    With a `budget` (re-solves), contributions whose bounds were not proven within it are
     flexible when the plans found already differ, else unknown (`ItemRange.exact` False).
     """
     items = items_of(f, which)
@@ -98,7 +98,7 @@ def near_optimal(
     result.headline = headline(f, result)
     if ex.unsolved:
         result.headline += (
-            f" (The time budget of {budget:g} s ran out before {len(ex.unsolved)} bounds were proven; "
+            f" (The budget of {budget} re-solves ran out before {len(ex.unsolved)} bounds were proven; "
             "`guarantor alternatives` computes them all.)"
         )
     result.search = ex

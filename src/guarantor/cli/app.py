@@ -152,6 +152,13 @@ def solve(
             help="Say which troops and payments are firm across equally cheap plans (re-solves; default on).",
         ),
     ] = True,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain/--no-explain",
+            help="Why this plan: explanations each confirmed by re-solving (default on).",
+        ),
+    ] = True,
 ) -> None:
     """Solve scenarios, print a summary and write one report folder per scenario."""
 
@@ -159,7 +166,18 @@ def solve(
         from guarantor.cli.solving import solve_many
 
         return solve_many(
-            scenarios, out, solver, time_limit, gap, set_ or [], as_json, quiet, check, save_plan, robustness
+            scenarios,
+            out,
+            solver,
+            time_limit,
+            gap,
+            set_ or [],
+            as_json,
+            quiet,
+            check,
+            save_plan,
+            robustness,
+            explain,
         )
 
     guarded(run)

@@ -43,6 +43,7 @@ def solve_many(
     check: bool,
     save_plan: bool,
     robustness: bool = True,
+    explain: bool = True,
 ) -> int:
     """Solve each scenario; the exit code is the worst outcome (input > infeasible > no solution)."""
     from guarantor.answer.verify import verified
@@ -83,7 +84,7 @@ def solve_many(
             continue
         written[name] = str(path.resolve())
         options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
-        result = solve_scenario(loaded, options, robustness)
+        result = solve_scenario(loaded, options, robustness, explain=explain)
         if check:
             verified(result, loaded)
         folder = write_solve_report(result, loaded, parent, name)
