@@ -71,7 +71,8 @@ def main() -> None:
         base = median_time(lambda fd=finder, n=r.resolves: reference(fd, columns, n), args.repeat)
         print(
             f"alternatives --slack {slack:g}: {r.resolves} re-solves in {seconds:.3f} s; "
-            f"{r.resolves} warm re-solves alone {base:.3f} s; ratio alternatives/reference: {seconds / base:.2f}"
+            f"{r.resolves} warm re-solves alone {base:.3f} s; "
+            f"ratio alternatives/reference: {seconds / base:.2f}"
         )
     options = options_for(loaded)
     plain = median_time(lambda: solve_scenario(loaded, options), args.repeat)

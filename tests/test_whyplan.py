@@ -1,4 +1,4 @@
-"""Every explanation Guarantor prints is re-checked here by an independent re-solve (`solve_file`, `--set`)."""
+"""Every explanation Guarantor prints is re-checked by an independent re-solve (`solve_file`, `--set`)."""
 
 from __future__ import annotations
 
