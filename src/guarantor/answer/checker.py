@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from guarantor.answer.coalition_rules import coalition_bounds
 from guarantor.answer.metrics import period_cost
 from guarantor.answer.results import Decisions
 from guarantor.errors import Origin
@@ -78,6 +79,8 @@ def check_solution(
         return [Violation("malformed", problem, math.inf, "") for problem in problems]
     for check in (_amounts, _requirements, _ground_rules, _us_role, _funding, _shares, _budgets, _horizon):
         check(ck)
+    for b in coalition_bounds(params, d):
+        (ck.at_least if b.at_least else ck.at_most)(b.rule, b.value, b.bound, b.unit, b.what, *b.path)
     return ck.found
 
 
@@ -170,7 +173,6 @@ def _requirements(ck: _Check) -> None:
 def _ground_rules(ck: _Check) -> None:
     p = ck.p
     policy = p.scenario.policy
-    minimum = policy.min_contingent.troops if policy.min_contingent else 0.0
     for period in p.periods:
         for c in p.contributors:
             troops = ck.ground(c.id, period.id)
@@ -222,6 +224,7 @@ def _ground_rules(ck: _Check) -> None:
                     f"{c.name} pledged troops in {period.id}",
                     "contributors",
                 )
+            minimum = p.min_contingent(c)
             if minimum > 0 and not c.is_us and 1e-6 < troops < minimum - 1e-6:
                 ck._add(
                     "min_contingent",
@@ -322,6 +325,7 @@ def _shares(ck: _Check) -> None:
         rule = getattr(policy, key)
         if rule is None:
             continue
+        members = p.group_members(p.share_group(key))
         groups = [[q] for q in p.periods] if rule.per_period else [list(p.periods)]
         for group in groups:
             europe = whole = 0.0
@@ -333,7 +337,7 @@ def _shares(ck: _Check) -> None:
                         else ck.d.funding.get((c.id, period.id), 0.0)
                     )
                     whole += amount
-                    europe += amount if c.is_europe else 0.0
+                    europe += amount if c.id in members else 0.0
             if whole > 1e-9:
                 ck.at_least(
                     key, europe / whole, rule.value - 1e-7, "share", f"Europe's {what} share", "policy", key

@@ -100,7 +100,7 @@ def add_variables(f: Formulation) -> None:
                 if p.integer[k] and upper != INF:
                     upper = float(int(upper + 1e-9))
                 f.amount[(c.id, k, period.id)] = m.add_column(f"x_{c.id}_{k}{s}", 0.0, upper, p.integer[k])
-            if policy.min_contingent is not None and not c.is_us:
+            if (policy.min_contingent is not None or p.min_contingent(c) > 0) and not c.is_us:
                 f.deploy[(c.id, period.id)] = m.add_column(f"deploy_{c.id}{s}", 0.0, 1.0, True)
             f.fund[(c.id, period.id)] = m.add_column(f"fund_{c.id}{s}", 0.0, INF)
         allowed = p.allowed_tiers(period.id)

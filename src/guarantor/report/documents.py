@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from guarantor.answer.basis import basis_headline
 from guarantor.answer.explain import money
 from guarantor.answer.results import Result
 from guarantor.model.params import Params
@@ -176,9 +177,12 @@ def answer(result: Result, params: Params, t: Mapping[str, pd.DataFrame]) -> lis
     us = tiers[0] if len(set(tiers)) == 1 else f"{tiers[0]} at first, {tiers[-1]} at the end"
     command = "leads" if d.us_command[result.periods[0]] else "does not lead"
     floors = [f"{what} {v:.0%}" for what, v in t["shares"]["europe_minimum"].items() if v == v]
+    troop_group = params.group_label(params.share_group("europe_min_troop_share"))
+    cost_group = params.group_label(params.share_group("europe_min_cost_share"))
+    pays = "pay" if cost_group == troop_group else f"{cost_group} pay"
     second = (
-        f"US air support: {us}; the US {command} command and control; Europe deploys "
-        f"{m.europe_troop_share:.0%} of the troops and pays {m.europe_cost_share:.0%} of the costs"
+        f"US air support: {us}; the US {command} command and control; {troop_group} deploy "
+        f"{m.europe_troop_share:.0%} of the troops and {pays} {m.europe_cost_share:.0%} of the costs"
         + (f" (policy minimums: {', '.join(floors)})." if floors else ".")
     )
     binding = t["binding"]
@@ -246,6 +250,9 @@ def solve_document(
     if loaded.scenario.description:
         doc.add(Paragraph(with_note(loaded.scenario.description, text_note(loaded, "description"))))
     doc.add(Heading("The answer"), Paragraph(" ".join(answer(result, params, t)), emphasis=True))
+    if result.decisions is not None:
+        headline = basis_headline(loaded.scenario, result.decisions)
+        doc.add(Paragraph(f"**{headline[0].upper()}{headline[1:]}**."))
     doc.add(
         Paragraph(
             f"Status: **{result.status}**; objective: `{result.objective}` = {fmt(result.objective_value)}."

@@ -39,7 +39,7 @@ def funding_by_period(result: Result, params: Params) -> pd.DataFrame:
             paid = sum(
                 result.decisions.funding.get((c.id, period.id), 0.0)
                 for c in params.contributors
-                if c.bloc.value == bloc
+                if c.side == bloc
             )
             row[bloc] = round(paid / period.years, 6)
         row["budget"] = budget
