@@ -183,9 +183,9 @@ def check(
 
 def _register_optional() -> None:
     """Commands that live in their own modules (analysis, plans, comparison)."""
-    from guarantor.cli import alternatives, analysis, compare, plans, serve, watch
+    from guarantor.cli import alternatives, analysis, compare, plans, serve, sources, watch
 
-    for module in (compare, analysis, plans, watch, serve, alternatives):
+    for module in (compare, analysis, plans, watch, serve, alternatives, sources):
         module.register(app, guarded)
 
 

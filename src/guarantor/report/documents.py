@@ -14,7 +14,9 @@ from guarantor.answer.basis import basis_headline
 from guarantor.answer.explain import money
 from guarantor.answer.results import Result
 from guarantor.model.params import Params
+from guarantor.report.estimates import estimate_blocks
 from guarantor.report.markup import Bullets, Document, Heading, Image, Paragraph, Table
+from guarantor.report.sources import evidence_blocks, scenario_inventory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -279,6 +281,8 @@ def solve_document(
         _diagnosis_section(doc, result)
     if result.notes:
         doc.add(Heading("Notes"), Bullets(result.notes))
+    doc.add(*estimate_blocks(loaded.scenario, result.decisions))
+    doc.add(*evidence_blocks(result, params, scenario_inventory(loaded)))
     _sources_section(doc, loaded)
     doc.add(
         Heading("Run manifest"),

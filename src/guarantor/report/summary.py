@@ -11,6 +11,7 @@ from guarantor.answer.basis import basis_headline
 from guarantor.answer.explain import DEFINITIONAL, money
 from guarantor.answer.results import Result
 from guarantor.model.params import build_params
+from guarantor.report.estimates import estimate_line
 from guarantor.scenario.loading import LoadedScenario
 
 SHOWN = 10
@@ -48,6 +49,9 @@ def print_summary(
         f"US command: {'yes' if d.us_command[first] else 'no'}"
     )
     console.print(basis_headline(loaded.scenario, d))
+    line = estimate_line(loaded.scenario, d)
+    if line:
+        console.print(line)
     table = Table(title="Who deploys what and who pays (first period)")
     table.add_column("contributor")
     table.add_column("troops", justify="right")
