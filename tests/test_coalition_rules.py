@@ -161,3 +161,30 @@ def test_cost_basis_changes_the_prices_and_each_optimum_is_cheapest_on_its_own_b
     assert annual_cost(params_on(fparams.scenario, "incremental"), idd) == pytest.approx(inc.objective_value)
     text = basis_headline(iparams.scenario, idd)
     assert text.startswith("incremental cost: $") and "; fully loaded: $" in text
+
+
+def test_every_rule_works_from_set() -> None:
+    """--set reaches each rule: lead nations off, reported offers on, explicit payers, the basis."""
+    off, _, _ = solved(BASELINE, ("policy.lead_nations=null",))
+    cheapest, _, _ = solved(SCENARIOS / "baseline_cheapest.yaml")
+    assert off.objective_value == pytest.approx(cheapest.objective_value)
+    on, _, _ = solved(BASELINE, ("policy.reported_offers={value: true}",))
+    offers, _, _ = solved(SCENARIOS / "reported_offers.yaml")
+    assert on.objective_value == pytest.approx(offers.objective_value)
+    _, params, d = solved(GOLDEN / "payers.yaml", ("policy.payers=[alpha]",))
+    assert d.funding.get(("beta", "year"), 0.0) == pytest.approx(0.0, abs=1e-6)
+    assert d.funding.get(("alpha", "year"), 0.0) > 0
+    _, params, _ = solved(GOLDEN / "base.yaml", ("model.cost_basis=incremental", *INCREMENTAL_FIXTURE))
+    assert params.basis == "incremental"
+
+
+INCREMENTAL_FIXTURE = (
+    *(
+        f"model.contributors.{c}.incremental_cost_per_soldier_year_usd={{value: 1000, source: T}}"
+        for c in ("alpha", "beta", "gamma", "usa")
+    ),
+    "model.contributors.alpha.capabilities.air_defence.incremental_unit_cost_usd_m={value: 10, source: T}",
+    "model.us_air_support_tiers.none.incremental_annual_cost_usd_m={value: 0, source: T}",
+    "model.us_air_support_tiers.supply.incremental_annual_cost_usd_m={value: 10, source: T}",
+    "model.us_command_and_control.incremental_annual_cost_usd_m={value: 10, source: T}",
+)
