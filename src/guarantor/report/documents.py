@@ -270,7 +270,10 @@ def solve_document(
         doc.add(Heading("Who deploys what"), table_block(t["deployments"], capabilities, index="contributor"))
         paying = t["funding"][(t["funding"]["amount_usd"] > 0) | t["funding"]["gdp_fair_share"].notna()]
         doc.add(Heading("Who pays"), table_block(paying, FUNDING_COLUMNS))
-        shares = table_block(t["shares"], SHARES_COLUMNS, index="share")
+        group = params.group_label(params.share_group("europe_min_troop_share"))
+        named = {"europe": group, "europe_minimum": f"minimum for {group}"}
+        spec = [(k, named.get(k, header), kind) for k, header, kind in SHARES_COLUMNS]
+        shares = table_block(t["shares"], spec, index="share")
         doc.add(Heading("Shares against the policy thresholds"), shares)
         doc.add(Heading("US air support"), table_block(t["tiers"], TIER_COLUMNS))
         if "troops_by_period" in t:
