@@ -106,7 +106,9 @@ def _status(stats: Any, options: SolveOptions) -> Status:
     S = pulp.LpSolveStatus
     if stats.has_solution:
         gap = stats.gap_rel
-        proven = gap is None or abs(gap) <= 1e-9
+        # 1e-7: CBC writes solution values to about nine significant digits, so a gap it closed
+        # (its log: "Optimal solution found", gap 0) can read back as ~1e-9 relative
+        proven = gap is None or abs(gap) <= 1e-7
         # CBC reports a gap stop (GapLimit) when it closes the gap completely: that is a proof too
         if code == S.Optimal and (proven or not options.gap):
             return Status.optimal
