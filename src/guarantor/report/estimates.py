@@ -213,7 +213,11 @@ def estimate_blocks(scenario: Scenario, d: Decisions | None) -> list[Heading | P
             "estimate is compared with the US tier it describes. Ratio = Guarantor / published."
         ),
         Table(
-            columns, cells, frozenset({"scaled to this plan", "Guarantor", "ratio"}), "Published estimates"
+            columns,
+            cells,
+            frozenset({"scaled to this plan", "Guarantor", "ratio"}),
+            "Published estimates",
+            compact=True,
         ),
     ]
 

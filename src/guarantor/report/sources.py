@@ -186,15 +186,15 @@ def evidence_blocks(
         ),
     ]
     if weak:
-        cells = [
-            [r.path, _value(r.value), r.grade, r.source or "-", r.citation, str(r.year or "-")] for r in weak
-        ]
+        # the citation or rationale of each is in the appendix (Figures of the base model)
+        cells = [[r.path, _value(r.value), r.grade, r.source or "-", str(r.year or "-")] for r in weak]
         blocks.append(
             Table(
-                ["figure", "value", "grade", "source", "source or assumption", "year"],
+                ["figure", "value", "grade", "source", "year"],
                 cells,
                 frozenset({"value"}),
                 "Weak figures that shape the answer",
+                compact=True,
             )
         )
     return blocks
