@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from guarantor.analysis import charts, uncertainty_charts
 from guarantor.analysis.documents import render_documents
+from guarantor.analysis.labels import names_of
 from guarantor.atomic import report_folder, safe_name, write_json, write_text
 from guarantor.errors import GuarantorError
 from guarantor.scenario.yamlio import read_limited
@@ -73,6 +74,7 @@ def write_analysis(
 
     name = folder_name(loaded.scenario.name, kind, about)
     info = {"kind": kind, "scenario": loaded.scenario.name, "question": loaded.scenario.question, **info}
+    info.setdefault("names", names_of(loaded.scenario.model))
     with report_folder(parent, name) as staging:
         data = staging / "data"
         data.mkdir()
@@ -170,42 +172,45 @@ def write_analysis_workbook(folder: Path, info: dict[str, Any], tables: dict[str
 
 
 def save_figure(figure: Figure, stem: Path) -> None:
-    """PNG and SVG; the SVG is byte-identical between runs (fixed hash salt, no date)."""
-    import matplotlib
+    """PNG and SVG from one layout; the SVG is byte-identical between runs (fixed hash salt, no date)."""
+    from guarantor.report.rendering import render_figure
 
-    with matplotlib.rc_context({"svg.hashsalt": "guarantor", "svg.fonttype": "none"}):
-        figure.savefig(stem.with_suffix(".svg"), format="svg", metadata={"Date": None})
-        figure.savefig(stem.with_suffix(".png"), format="png", dpi=150, metadata={"Software": None})
+    for fmt, data in render_figure(figure, ("png", "svg")).items():
+        stem.with_suffix(f".{fmt}").write_bytes(data)
 
 
 def figures_for(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[str, Figure]:
     """The charts of each kind of analysis, by file stem."""
-    kind, tiers = info["kind"], info.get("tiers", [])
+    kind, tiers, names = info["kind"], info.get("tiers", []), info.get("names")
     if kind == "sweep":
         paths = info["axes"]
         if len(paths) == 1:
-            return {"sweep": charts.sweep_line(tables["points"], paths[0], tables["tipping_points"], tiers)}
+            return {
+                "sweep": charts.sweep_line(tables["points"], paths[0], tables["tipping_points"], tiers, names)
+            }
         if len(paths) == 2:
-            return {"sweep_heatmap": charts.sweep_heatmap(tables["points"], paths[0], paths[1], tiers)}
+            return {"sweep_heatmap": charts.sweep_heatmap(tables["points"], paths[0], paths[1], tiers, names)}
         return {}
     if kind == "sensitivity":
         found = {}
         if len(tables["tornado"]):
-            found["tornado"] = charts.tornado_chart(tables["tornado"], info["base_objective"], info["delta"])
+            found["tornado"] = charts.tornado_chart(
+                tables["tornado"], info["base_objective"], info["delta"], names=names
+            )
         if "sobol" in tables:
-            found["sobol"] = charts.sobol_chart(tables["sobol"])
+            found["sobol"] = charts.sobol_chart(tables["sobol"], names)
         return found
     if kind == "uncertainty":
         found = {
             "cost_distribution": uncertainty_charts.cost_distribution(tables["samples"], tables["summary"]),
-            "tier_frequency": uncertainty_charts.tier_frequency(tables["tier_frequency"]),
+            "tier_frequency": uncertainty_charts.tier_frequency(tables["tier_frequency"], names),
         }
         bands = tables["contribution_bands"]
         for measure in ("troops", "funding"):
             if len(bands) and (bands["measure"] == measure).any():
-                found[f"{measure}_bands"] = uncertainty_charts.contribution_bands(bands, measure)
+                found[f"{measure}_bands"] = uncertainty_charts.contribution_bands(bands, measure, names=names)
         if len(tables["drivers"]):
-            found["drivers"] = uncertainty_charts.drivers_chart(tables["drivers"])
+            found["drivers"] = uncertainty_charts.drivers_chart(tables["drivers"], names=names)
         return found
     if kind == "alternatives":
         from guarantor.analysis.alternatives_chart import range_chart
@@ -220,6 +225,8 @@ def figures_for(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[s
         }
     if kind == "pareto":
         return {
-            "frontier": charts.frontier_chart(tables["frontier"], info["objectives"], info["labels"], tiers)
+            "frontier": charts.frontier_chart(
+                tables["frontier"], info["objectives"], info["labels"], tiers, names
+            )
         }
     raise GuarantorError(f"unknown analysis kind {kind!r}")

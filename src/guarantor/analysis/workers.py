@@ -135,11 +135,16 @@ def worker_pool(workers: int) -> Iterator[Any]:
         return
     import multiprocessing
 
+    from guarantor.report.rendering import reap_at_exit
+
+    reap_at_exit()  # nothing of the pool outlives the command (tested)
     with (
         _single_threaded_children(),
         multiprocessing.get_context("spawn").Pool(workers, _warm_worker) as pool,
     ):
         yield pool
+        pool.close()  # done: let the workers finish and exit on their own
+        pool.join()
 
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

@@ -18,6 +18,8 @@ from guarantor import __version__
 from guarantor.cli.common import (
     EXIT_OK,
     STATE,
+    Charts,
+    ChartsOption,
     GapOption,
     JsonOption,
     QuietOption,
@@ -152,14 +154,34 @@ def solve(
             help="Say which troops and payments are firm across equally cheap plans (re-solves; default on).",
         ),
     ] = True,
+    charts: ChartsOption = Charts.both,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast",
+            help="Quick what-if: summary, results.json and CSVs only (no charts, documents, robustness).",
+        ),
+    ] = False,
 ) -> None:
     """Solve scenarios, print a summary and write one report folder per scenario."""
 
     def run() -> int:
-        from guarantor.cli.solving import solve_many
+        from guarantor.cli.solving import ReportChoice, solve_many
 
+        report = ReportChoice.fast() if fast else ReportChoice.of(charts.value)
         return solve_many(
-            scenarios, out, solver, time_limit, gap, set_ or [], as_json, quiet, check, save_plan, robustness
+            scenarios,
+            out,
+            solver,
+            time_limit,
+            gap,
+            set_ or [],
+            as_json,
+            quiet,
+            check,
+            save_plan,
+            robustness and not fast,
+            report,
         )
 
     guarded(run)
@@ -193,7 +215,8 @@ _register_optional()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (as a real command, charts may render on worker processes)."""
+    STATE["chart_workers"] = True
     try:
         app()
     except SystemExit:

@@ -99,5 +99,6 @@ def print_summary(
         for line in lines[:SHOWN]:
             console.print(f"  - {line}")
         if len(lines) > SHOWN:
-            console.print(f"  ... and {len(lines) - SHOWN} more in report.md")
+            where = "report.md" if (folder / "report.md").exists() else "results.json"
+            console.print(f"  ... and {len(lines) - SHOWN} more in {where}")
     console.print(f"report: {folder}")
