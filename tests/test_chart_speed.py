@@ -202,3 +202,38 @@ def test_real_command_renders_on_workers_and_leaves_no_process(tmp_path: Path) -
     workers = {p.name: p.read_bytes() for p in (tmp_path / "w" / "mini-baseline" / "charts").iterdir()}
     here = {p.name: p.read_bytes() for p in (tmp_path / "p" / "mini-baseline" / "charts").iterdir()}
     assert workers == here and len(here) == 10
+
+
+SIGTERM_RUN = """
+import os, signal, sys, threading
+from guarantor.cli.app import main
+sys.argv = ["guarantor", *sys.argv[1:]]
+from guarantor.analysis import uncertainty
+solve = uncertainty.chunks_local
+def chunks(plan, pool):
+    for n, part in enumerate(solve(plan, pool)):
+        if n == 1:  # the workers are solving: terminated as by `kill`
+            os.kill(os.getpid(), signal.SIGTERM)
+        yield part
+uncertainty.chunks_local = chunks
+main()
+"""
+
+
+def test_sigterm_stops_uncertainty_cleanly(tmp_path: Path) -> None:
+    """SIGTERM while workers solve: exit 143, no worker traceback, nothing left running, no report."""
+    scenario = str(ROOT / "scenarios" / "uncertain_costs.yaml")
+    args = ["uncertainty", scenario, "--samples", "4000", "--workers", "2", "--out", str(tmp_path), "--quiet"]
+    with subprocess.Popen(
+        [sys.executable, "-c", SIGTERM_RUN, *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        cwd=ROOT,
+    ) as child:
+        _, stderr = child.communicate(timeout=300)
+    assert child.returncode == 143, stderr
+    assert "Traceback" not in stderr and "leaked" not in stderr, stderr
+    with pytest.raises(ProcessLookupError):
+        os.killpg(child.pid, 0)
+    assert not any(tmp_path.iterdir())  # the report folder is written whole or not at all

@@ -113,7 +113,7 @@ def malformed(params: Params, d: Decisions) -> list[str]:
 def _amounts(ck: _Check) -> None:
     p = ck.p
     for (c_id, k, period), amount in ck.d.amounts.items():
-        c = next((c for c in p.contributors if c.id == c_id), None)
+        c = p.by_id.get(c_id)
         if c is None:
             ck._add("contributor", f"{c_id} is not a contributor in this scenario", abs(amount), "units", ())
             continue
@@ -159,7 +159,7 @@ def _requirements(ck: _Check) -> None:
     p = ck.p
     units = {c.id: c.unit for c in p.scenario.model.capabilities}
     for period in p.periods:
-        tier = next(t for t in p.tiers if t.id == ck.d.tier[period.id])
+        tier = p.tier_by_id[ck.d.tier[period.id]]
         for k in p.capabilities:
             need = p.requirement(k, period.id)
             supplied = sum(ck.d.amounts.get((c.id, k, period.id), 0.0) for c in p.contributors)
@@ -255,7 +255,7 @@ def _us_role(ck: _Check) -> None:
             )
         ceiling = p.scenario.policy.escalation_ceiling
         if ceiling is not None and tier in {t.id for t in p.tiers}:
-            risk = next(t for t in p.tiers if t.id == tier).risk + (p.c2_risk if command else 0.0)
+            risk = p.tier_by_id[tier].risk + (p.c2_risk if command else 0.0)
             ck.at_most(
                 "escalation_ceiling",
                 risk,
@@ -270,13 +270,13 @@ def _us_role(ck: _Check) -> None:
 def own_cost(p: Params, d: Decisions, contributor: str, period: str) -> float:
     """What a contributor's own deployments cost (and, for the US, its tier and command)."""
     factor = p.cost_factor[period]
-    c = next(c for c in p.contributors if c.id == contributor)
+    c = p.by_id[contributor]
     cost = 0.0
     for k in p.capabilities:
         unit_cost = c.troop_cost_usd_m if k == p.ground else c.offers.get(k, (0.0, 0.0))[1]
         cost += d.amounts.get((c.id, k, period), 0.0) * unit_cost * factor  # per unit, not per block
     if c.is_us:
-        tier = next(t for t in p.tiers if t.id == d.tier[period])
+        tier = p.tier_by_id[d.tier[period]]
         cost += tier.cost_usd_m * factor + (p.c2_cost_usd_m * factor if d.us_command.get(period) else 0.0)
     return cost
 

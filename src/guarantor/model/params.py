@@ -8,8 +8,19 @@ so both read the scenario the same way while checking constraints independently.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from guarantor.scenario.schema import Bloc, Model, Period, PerPeriod, ReportedOffer, Scenario, Sourced, Stance
+from guarantor.scenario.schema import (
+    Bloc,
+    ContributorRule,
+    Model,
+    Period,
+    PerPeriod,
+    ReportedOffer,
+    Scenario,
+    Sourced,
+    Stance,
+)
 
 SINGLE_PERIOD = Period(id="year", label="Steady-state year", years=1.0)
 EUROPE = "europe"
@@ -160,10 +171,29 @@ class Params:
 
     def _rule_value(self, contributor: ContributorParams, key: str, period: str) -> float | None:
         """A per-period number of the contributor's scenario rule (None: no rule, or not set)."""
+        rule = self.rules.get(contributor.id)
+        return None if rule is None else period_value(getattr(rule, key), period)
+
+    @cached_property
+    def rules(self) -> dict[str, ContributorRule]:
+        """Scenario rules by contributor id (the first rule of an id, as a scan would find)."""
+        found: dict[str, ContributorRule] = {}
         for rule in self.scenario.contributors:
-            if rule.id == contributor.id:
-                return period_value(getattr(rule, key), period)
-        return None
+            found.setdefault(rule.id, rule)
+        return found
+
+    @cached_property
+    def by_id(self) -> dict[str, ContributorParams]:
+        """Contributors by id, built once: lookups by id must not scan the list."""
+        return {c.id: c for c in self.contributors}
+
+    @cached_property
+    def tier_by_id(self) -> dict[str, TierParams]:
+        return {t.id: t for t in self.tiers}
+
+    @cached_property
+    def period_order(self) -> dict[str, int]:
+        return {q.id: n for n, q in enumerate(self.periods)}
 
     def sustainable(self, contributor: ContributorParams) -> float:
         """Most troops a contributor can keep deployed: pool divided by the rotation factor."""
@@ -185,7 +215,8 @@ class Params:
         if fair is None:
             return []
         if fair.members is not None:
-            return [c for c in self.contributors if c.id in set(fair.members)]
+            members = set(fair.members)
+            return [c for c in self.contributors if c.id in members]
         return [c for c in self.contributors if c.is_europe and c.gdp_usd_m > 0]
 
 

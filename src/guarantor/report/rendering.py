@@ -101,6 +101,7 @@ def run_job(job: ChartJob, formats: tuple[str, ...]) -> dict[str, bytes]:
 
 def _warm() -> None:
     """Worker start: pay matplotlib's import and font loading while the command loads and solves."""
+    quiet_worker()
     import pandas  # noqa: F401  (chart tables arrive as DataFrames)
     from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
     from matplotlib.figure import Figure
@@ -134,16 +135,32 @@ class ChartRenderer:
             for _ in range(workers):  # start every worker now, not at the first job
                 self.pool.submit(int)
 
+    @classmethod
+    def on_pool(cls, pool: Any, formats: tuple[str, ...]) -> ChartRenderer:
+        """A renderer on an existing `multiprocessing` pool (its owner shuts it down)."""
+        renderer = cls(formats)
+        renderer.borrowed = pool
+        return renderer
+
+    borrowed: Any = None
+
     def render(self, jobs: Sequence[ChartJob]) -> dict[str, dict[str, bytes]]:
         """name -> format -> bytes, in job order; nothing when the formats are empty."""
+        return self.start(jobs)()
+
+    def start(self, jobs: Sequence[ChartJob]) -> Callable[[], dict[str, dict[str, bytes]]]:
+        """Start the jobs (on the workers, if any); the returned function waits for them."""
         if not self.formats:
-            return {}
+            return dict
+        if self.borrowed is not None:
+            pending = [self.borrowed.apply_async(run_job, (job, self.formats)) for job in jobs]
+            return lambda: {job.name: p.get() for job, p in zip(jobs, pending, strict=True)}
         if self.pool is None:
-            return {job.name: run_job(job, self.formats) for job in jobs}
+            return lambda: {job.name: run_job(job, self.formats) for job in jobs}
         futures: list[Future[dict[str, bytes]]] = [
             self.pool.submit(run_job, job, self.formats) for job in jobs
         ]
-        return {job.name: future.result() for job, future in zip(jobs, futures, strict=True)}
+        return lambda: {job.name: f.result() for job, f in zip(jobs, futures, strict=True)}
 
     def close(self) -> None:
         if self.pool is not None:
@@ -171,6 +188,40 @@ def reap_at_exit() -> None:
     atexit.register(_reap)
 
 
+@contextmanager
+def sigterm_exits() -> Iterator[None]:
+    """While a command runs worker processes, SIGTERM ends it like an ordinary exit.
+
+    Python's default for SIGTERM is to die on the spot: the workers were left writing to a
+    closed pipe (tracebacks), semaphores leaked and nobody reaped anything. Raising
+    `SystemExit(143)` instead unwinds the `with` blocks, which stop the workers quietly
+    (they ignore SIGINT and SIGTERM is their default: end), and exit handlers reap the rest.
+    Only the main thread can install a handler; elsewhere this does nothing.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def quiet_worker() -> None:
+    """Worker start: Ctrl-C is the parent's to handle (no KeyboardInterrupt traceback per worker)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _reap() -> None:
     from multiprocessing import resource_tracker, util
 
@@ -184,9 +235,16 @@ def _reap() -> None:
 
 @contextmanager
 def chart_renderer(formats: tuple[str, ...], workers: int = 0) -> Iterator[ChartRenderer]:
-    """A renderer whose workers are shut down on leaving the block, whatever happened inside."""
-    renderer = ChartRenderer(formats, workers)
-    try:
-        yield renderer
-    finally:
-        renderer.close()
+    """A renderer whose workers are shut down on leaving the block, whatever happened inside
+    (SIGTERM included)."""
+    with sigterm_exits() if workers and formats else _nothing():
+        renderer = ChartRenderer(formats, workers)
+        try:
+            yield renderer
+        finally:
+            renderer.close()
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield

@@ -80,7 +80,7 @@ def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> Ra
     """
     original = f.model
     optimum = evaluate(original.objective, raw.values)
-    f.model = fixed_integer_lp(original, raw.values) if original.is_mip else original.copy()
+    f.model = fixed_integer_lp(original, raw.values) if original.is_mip else original.derived()
     f.model.add_row(
         Row(
             "hold_objective",

@@ -152,7 +152,7 @@ def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
 
 def fixed_integer_lp(model: LinearModel, values: list[float]) -> LinearModel:
     """The LP left when every integer decision is fixed at its value (for MIP duals)."""
-    fixed = model.copy()
+    fixed = model.derived()
     for j, column in enumerate(fixed.columns):
         if column.integer:
             v = float(round(values[j]))
