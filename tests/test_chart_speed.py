@@ -134,7 +134,8 @@ def test_fast_writes_the_answer_and_nothing_drawn(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["solve", str(MINI), "--out", str(tmp_path), "--fast"])
     assert result.exit_code == 0, result.output
     folder = tmp_path / "mini-baseline"
-    assert sorted(p.name for p in folder.iterdir()) == ["allocations.csv", "funding.csv", "results.json"]
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == ["allocations.csv", "funding.csv", "results.json", "run.json"]  # run.json: the index
     assert "total cost" in result.output
 
 
