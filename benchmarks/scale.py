@@ -12,7 +12,7 @@ process's peak resident memory. Parts:
   handover  the model handed to PuLP/HiGHS       solve     HiGHS (every solve: levels, polish)
   explain   constraint reports and reduced costs check     the independent checker
   tables    result tables and CSV files          charts    chart building and rendering
-  documents report.md and report.html            total     the whole solve + report
+  documents report.md/.html, report.xlsx, brief  total     the whole solve + report
 
 It then prints each part's growth exponent, the slope of log(time) against log(columns),
 over the contributor series (100 → 1,600 at 10 × 10) and the period series (1 → 40 at
@@ -85,18 +85,26 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
         return f
 
     assemble.formulate = counting
-    solving.to_pulp = _timed(times, "handover", solving.to_pulp)
-    pulp.LpProblem.solve = _timed(times, "solve", pulp.LpProblem.solve)
-    assemble.constraint_reports = _timed(times, "explain", assemble.constraint_reports)
-    assemble.reduced_costs = _timed(times, "explain", assemble.reduced_costs)
-    tables.solve_tables = _timed(times, "tables", tables.solve_tables)
-    timeline.timeline_tables = _timed(times, "tables", timeline.timeline_tables)
-    reporting.write_csv = _timed(times, "tables", reporting.write_csv)
-    rendering.ChartRenderer.render = _timed(times, "charts", rendering.ChartRenderer.render)
-    reporting.chart_files = _timed(times, "charts", reporting.chart_files)
-    documents.solve_document = _timed(times, "documents", documents.solve_document)
-    markup.to_markdown = _timed(times, "documents", markup.to_markdown)
-    markup.to_html = _timed(times, "documents", markup.to_html)
+    from guarantor.report import brief, xlsx
+
+    timed = (
+        (solving, "to_pulp", "handover"),
+        (pulp.LpProblem, "solve", "solve"),
+        (assemble, "constraint_reports", "explain"),
+        (assemble, "reduced_costs", "explain"),
+        (tables, "solve_tables", "tables"),
+        (timeline, "timeline_tables", "tables"),
+        (reporting, "write_csv", "tables"),
+        (rendering.ChartRenderer, "render", "charts"),
+        (reporting, "chart_files", "charts"),
+        (documents, "solve_document", "documents"),
+        (markup, "to_markdown", "documents"),
+        (markup, "to_html", "documents"),
+        (xlsx, "write_workbook", "documents"),
+        (brief, "write_brief", "documents"),
+    )
+    for owner, attribute, part in timed:
+        setattr(owner, attribute, _timed(times, part, getattr(owner, attribute)))
 
     start, cpu = time.perf_counter(), time.process_time()
     loaded = load_scenario(path)
@@ -109,7 +117,7 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
     times["check"], CPU["check"] = time.perf_counter() - before, time.process_time() - cpu_before
     assert not violations, violations[0]
     with tempfile.TemporaryDirectory() as out, rendering.chart_renderer(rendering.formats_for(charts)) as r:
-        reporting.write_solve_report(result, loaded, Path(out), r)
+        reporting.write_solve_report(result, loaded, Path(out), renderer=r)
     times["total"], CPU["total"] = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"times": times, "cpu": CPU, "peak_mib": peak, "status": str(result.status), "columns": built[0]}
