@@ -2,8 +2,9 @@
 
 Contributors are copies of the shipped ones (ids `<id>_<k>`, names `<Name> <k+1>`), cycled in
 model order, the United States kept once; capabilities beyond the shipped seven are copies of
-the non-ground ones (`<id>_x<j>`) offered by the same contributors at the same cost. Every
-requirement scales with N / 25, so a scaled scenario is as tight as the shipped baseline. With
+the non-ground ones (`<id>_x<j>`) offered by the same contributors at the same cost, and required as
+much as the original. The baseline's requirements are kept (scenario rules of the shipped model
+restrict some contributors by id, so scaling the requirements with N made large sizes infeasible). With
 T > 1 the scenario has T one-year periods with the baseline requirements in every period.
 
 Used by `benchmarks/scale.py` (and its smoke test); writes plain YAML files to a folder.
@@ -57,7 +58,7 @@ def scaled_model(contributors: int, capabilities: int) -> dict[str, Any]:
 def scaled_scenario(contributors: int, capabilities: int, periods: int, model_file: str) -> dict[str, Any]:
     """The baseline's question and policies, requirements scaled to the contributors, T periods."""
     scenario = yaml.safe_load(BASELINE.read_text(encoding="utf-8"))
-    factor = contributors / SHIPPED_CONTRIBUTORS
+    factor = 1.0  # the baseline's requirements: copies add columns and capacity, so every size solves
     shipped = dict(scenario["requirements"])
     model = scaled_model(SHIPPED_CONTRIBUTORS, capabilities)
     requirements: dict[str, Any] = {}
