@@ -1,6 +1,16 @@
-"""Benchmark: `guarantor uncertainty` against a hand-written highspy loop on the same problems.
+"""Benchmark: `guarantor solve` and `--help` against the import floor, and `guarantor uncertainty`
+against a hand-written highspy loop on the same problems.
 
-Run from the repository root:  .venv/bin/python benchmarks/run.py [--samples 10000]
+Run from the repository root:  .venv/bin/python benchmarks/run.py [--samples 10000] [--rounds 5]
+
+First, one solve: in each round the script runs, back to back, the import floor
+(`python -c "import pulp, pandas, matplotlib.pyplot"`), `guarantor solve scenarios/baseline.yaml`
+(charts included), the same with `--charts none` and with `--fast`, and `guarantor --help`;
+it prints the medians and each command's excess over the floor (targets: charts included
+at most +1.0 s, `--charts none` at most +0.4 s, `--help` under 0.3 s). Paired rounds keep the
+comparison fair when other work shares the machine.
+
+Then, many solves:
 
 For the baseline scenario (mixed-integer) and a pure-LP variant of it, the script
 1. draws the samples exactly as `guarantor uncertainty` does (same seed, same chunks) and
@@ -164,13 +174,54 @@ def guarantor_cli(overrides: list[str], samples: int, seed: int) -> float:
         return time.perf_counter() - start
 
 
-def help_time(runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([str(GUARANTOR), "--help"], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _seconds(command: list[str]) -> float:
+    """Wall time of one command; a leading `VAR=value` item sets an environment variable."""
+    env = dict(os.environ)
+    while command and "=" in command[0] and not command[0].startswith("/"):
+        key, value = command[0].split("=", 1)
+        env[key], command = value, command[1:]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def one_solve(rounds: int) -> dict[str, float]:
+    """Median seconds of the floor, solve (three report profiles) and --help, in paired rounds."""
+    floor = [sys.executable, "-c", "import pulp, pandas, matplotlib.pyplot"]
+    commands = {"import floor": floor, "--help": [str(GUARANTOR), "--help"]}
+    with tempfile.TemporaryDirectory() as out:
+        solve = [str(GUARANTOR), "solve", str(BASELINE), "--out", out, "--quiet"]
+        commands |= {
+            "solve (charts)": solve,
+            "  charts in process": ["GUARANTOR_CHART_WORKERS=0", *solve],
+            "  one chart worker": ["GUARANTOR_CHART_WORKERS=1", *solve],
+            "solve --charts none": [*solve, "--charts", "none"],
+            "solve --fast": [*solve, "--fast"],
+        }
+        _seconds(commands["solve (charts)"])  # warm the file cache once
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(rounds):
+            for name, command in commands.items():
+                times[name].append(_seconds(command))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def report_one_solve(rounds: int) -> None:
+    medians = one_solve(rounds)
+    floor = medians["import floor"]
+    print(f"\n== one solve: medians of {rounds} paired rounds ==")
+    for name, seconds in medians.items():
+        extra = (
+            ""
+            if name in ("import floor", "--help")
+            else f"  floor + {seconds - floor:5.2f} s  ({seconds / floor:.2f}x)"
+        )
+        print(f"{name:22s} {seconds:6.2f} s{extra}")
+    print(
+        f"targets: charts +{medians['solve (charts)'] - floor:.2f} s (<= 1.0), "
+        f"--charts none +{medians['solve --charts none'] - floor:.2f} s (<= 0.4), "
+        f"--help {medians['--help']:.2f} s (< 0.3)"
+    )
 
 
 def rate(n: int, seconds: float) -> str:
@@ -216,6 +267,7 @@ def main() -> None:
     )
     parser.add_argument("--samples", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--rounds", type=int, default=5, help="paired rounds of the one-solve timings")
     args = parser.parse_args()
     from guarantor.analysis.workers import default_workers
     from guarantor.solve.solving import silence_highs_banner
@@ -223,9 +275,16 @@ def main() -> None:
     silence_highs_banner()
     workers = default_workers()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    print(f"guarantor --help start-up: {help_time():.3f} s (median of 7)")
-    scenario("pure LP (baseline relaxed, US tier fixed)", lp_overrides(), args.samples, args.seed, workers)
+    print(f"load average at start: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    report_one_solve(args.rounds)
+    lp = scenario(
+        "pure LP (baseline relaxed, US tier fixed)", lp_overrides(), args.samples, args.seed, workers
+    )
     ratio = scenario("baseline (mixed-integer)", [], args.samples, args.seed, workers)
+    print(
+        f"\nuncertainty, whole command vs {workers}-process reference: pure LP {lp:.2f} (target <= 2.0), "
+        f"baseline MIP {ratio:.2f} (target <= 1.25)"
+    )
     print(f"ratio guarantor/reference: {ratio:.2f}")
 
 

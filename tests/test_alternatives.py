@@ -79,12 +79,15 @@ def test_listed_plans_are_distinct_and_checked() -> None:
 
 
 def test_baseline_alternative_optima_name_the_interchangeable_contributors() -> None:
-    _, r = search(Path("scenarios/baseline.yaml"), 0.0, "troops_payments")
+    """The cost-minimising baseline (no lead-nation rule): UK, German and Dutch troops cost the same."""
+    _, r = search(Path("scenarios/baseline_cheapest.yaml"), 0.0, "troops_payments")
     troops = ranges(r)
     assert troops["france"] == (10250.0, 10250.0, "firm")
     for c in ("united_kingdom", "germany", "netherlands"):
         assert troops[c] == (0.0, 1000.0, "flexible")
     assert troops["poland"][2] == "absent"
+    _, led = search(Path("scenarios/baseline.yaml"), 0.0, "troops_payments")
+    assert {c: v[2] for c, v in ranges(led).items() if v[2] == "flexible"} == {}  # the lead rule settles it
 
 
 def test_alternatives_command_writes_the_analysis(tmp_path: Path) -> None:

@@ -91,7 +91,7 @@ def test_worst_outcome_wins_across_scenarios(tmp_path: Path) -> None:
 
 
 def test_internal_error_exit_1_without_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(reporting, "write_solve_report", broken)
@@ -141,7 +141,7 @@ def test_failed_run_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytes
     def broken(*args: object) -> None:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(reporting, "save_charts", broken)
+    monkeypatch.setattr(reporting, "chart_files", broken)
     result = run("solve", MINI, "--set", "requirements.ground_troops=12000", "--out", tmp_path, "--quiet")
     assert result.exit_code == 1
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before

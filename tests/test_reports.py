@@ -197,7 +197,7 @@ def test_failed_report_leaves_the_previous_one_untouched(
     def broken(*args: object) -> None:
         raise RuntimeError("disk full half-way through the charts")
 
-    monkeypatch.setattr(reporting, "solve_figures", broken)
+    monkeypatch.setattr(reporting, "solve_chart_jobs", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         solve_into(tmp_path, "requirements.ground_troops=12000")
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from guarantor.api import solve_file
 from guarantor.model.params import build_params
+from guarantor.report.chartkit import drawn_bars
 from guarantor.report.timeline import timeline_figures, timeline_tables
 from guarantor.scenario.loading import load_scenario
 
@@ -27,9 +28,12 @@ def test_timeline_tables_and_charts() -> None:
     figures = timeline_figures(tables, params)
     area = figures["troops_over_time"].axes[0]
     assert area.get_title() == "Who keeps troops in theatre, period by period?"
-    assert [t.get_text() for t in area.get_legend().get_texts()] == list(troops.columns)
+    # the legend lists contributors top of the stack first, as the areas are drawn
+    assert [t.get_text() for t in area.get_legend().get_texts()] == list(troops.columns)[::-1]
+    styles = {(a.get_facecolor().tobytes(), a.get_hatch()) for a in area.collections}
+    assert len(styles) == len(troops.columns)  # no two contributors look alike
     bars = figures["funding_over_time"].axes[0]
-    heights = [patch.get_height() for patch in bars.patches[:4]]
+    heights = [b.get_height() for b in drawn_bars(bars)[:4]]
     assert heights == [v / 1000 for v in funding["europe"]]
     ladder = figures["us_tier_over_time"].axes[0]
     assert [t.get_text() for t in ladder.get_yticklabels()] == [t.label for t in params.tiers]

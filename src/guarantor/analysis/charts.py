@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from guarantor.analysis.labels import Names, human, number, tier_name
+from guarantor.report.chartkit import series_style
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
@@ -22,14 +25,21 @@ MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 GREY = "#999999"
 
 
-def short(path: str) -> str:
-    """Readable axis label from a key path."""
-    parts = [p for p in path.split(".") if p not in ("model", "value", "contributors", "capabilities")]
-    return " · ".join(p.replace("_", " ") for p in parts)
+def short(path: str, names: Names | None = None) -> str:
+    """Readable axis label from a key path (see `labels.human`)."""
+    return human(path, names)
 
 
-def number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.4g}"
+def _lower(text: str) -> str:
+    """A label inside a sentence: first letter lower-case unless it starts a name (`US`, `Türkiye`)."""
+    first = text.split(" ", 1)[0].rstrip(":")
+    keep = first.isupper() or first not in ("Requirement", "Policy")
+    return text if keep else text[:1].lower() + text[1:]
+
+
+def _numbers(axis: Any) -> None:
+    """Thousands separators, never `1e+04`."""
+    axis.set_major_formatter(lambda v, _: number(v))
 
 
 def title(fig: Figure, text: str) -> None:
@@ -51,24 +61,28 @@ def new_figure(
     return fig, axes
 
 
-def sweep_line(points: pd.DataFrame, path: str, tipping: pd.DataFrame, tiers: list[str]) -> Figure:
+def sweep_line(
+    points: pd.DataFrame, path: str, tipping: pd.DataFrame, tiers: list[str], names: Names | None = None
+) -> Figure:
     """1-D sweep: cost with one marker per US tier, infeasible points and tipping points marked."""
     fig, (top, bottom) = new_figure(8, 6.5, rows=2, sharex=True)
-    title(fig, f"How do cost and burden-sharing change as {short(path)} moves?")
+    label = short(path, names)
+    title(fig, f"How do cost and burden-sharing change as {_lower(label)} moves?")
     ok = points[points["feasible"]]
     top.plot(ok[path], ok["total_cost_usd_m"], color=GREY, linewidth=1, zorder=1)
     for i, tier in enumerate(tiers):
         rows = ok[ok["us_tier"] == tier]
         if len(rows):
+            look = series_style(i)
             top.scatter(
                 rows[path],
                 rows["total_cost_usd_m"],
-                marker=MARKERS[i % 8],
-                color=OKABE_ITO[i % 8],
+                marker=look.marker,
+                color=look.colour,
                 edgecolor="black",
                 linewidth=0.5,
                 zorder=2,
-                label=f"US tier: {tier}",
+                label=f"US tier: {tier_name(tier, names)}",
             )
     xs = np.sort(points[path].unique())
     half = (np.diff(xs).min() / 2) if len(xs) > 1 else 0.5
@@ -89,7 +103,8 @@ def sweep_line(points: pd.DataFrame, path: str, tipping: pd.DataFrame, tiers: li
             ax.axvline(tip["value"], color="black", linestyle="--", linewidth=0.8)
         right = tip["value"] > (xs.min() + xs.max()) / 2  # keep the label inside the axes
         top.annotate(
-            f"{tip['tier_below']} → {tip['tier_above']}\nat {number(tip['value'])}",
+            f"{tier_name(tip['tier_below'], names)} →\n{tier_name(tip['tier_above'], names)}"
+            f"\nat {number(tip['value'])}",
             (tip["value"], 1),
             xycoords=("data", "axes fraction"),
             xytext=(-3 if right else 3, -3),
@@ -113,37 +128,51 @@ def sweep_line(points: pd.DataFrame, path: str, tipping: pd.DataFrame, tiers: li
             linestyle=("-", "--")[i],
         )
     bottom.set_ylabel("Share (%)")
-    bottom.set_xlabel(short(path))
-    bottom.xaxis.set_major_formatter("{x:,.4g}")
+    bottom.set_xlabel(label)
+    _numbers(bottom.xaxis)
     bottom.legend(fontsize="small", frameon=True, loc="best")
     return fig
 
 
-def sweep_heatmap(points: pd.DataFrame, x: str, y: str, tiers: list[str]) -> Figure:
-    """2-D sweep: cost as colour, infeasible cells hatched, the chosen US tier written in each cell."""
+def sweep_heatmap(
+    points: pd.DataFrame, x: str, y: str, tiers: list[str], names: Names | None = None
+) -> Figure:
+    """2-D sweep: cost as colour, infeasible cells hatched, the chosen US tier named in each cell.
+
+    Each cell carries the tier's number; the key (number = tier name) is the legend below the
+    axes, so no title or label is squeezed or clipped however long the tier names are.
+    """
+    import textwrap
+
     xs, ys = sorted(points[x].unique()), sorted(points[y].unique())
     cost = np.full((len(ys), len(xs)), np.nan)
     tier = np.full((len(ys), len(xs)), "", dtype=object)
-    for _, row in points.iterrows():
-        i, j = ys.index(row[y]), xs.index(row[x])
-        if row["feasible"]:
-            cost[i, j], tier[i, j] = row["total_cost_usd_m"], row["us_tier"]
-    fig, (ax,) = new_figure(8, 6.5)
-    title(fig, f"How does the cost depend on {short(x)} and {short(y)}, and which US tier is chosen?")
+    column = {v: j for j, v in enumerate(xs)}
+    row_of = {v: i for i, v in enumerate(ys)}
+    for px, py, feasible, total, chosen in zip(
+        points[x], points[y], points["feasible"], points["total_cost_usd_m"], points["us_tier"], strict=True
+    ):
+        if feasible:
+            cost[row_of[py], column[px]], tier[row_of[py], column[px]] = total, chosen
+    fig, (ax,) = new_figure(8, 7)
+    title(
+        fig,
+        f"How does the cost depend on {_lower(short(x, names))} and {_lower(short(y, names))}, "
+        "and which US tier is chosen?",
+    )
     masked = np.ma.masked_invalid(cost)
     image = ax.imshow(masked, origin="lower", aspect="auto", cmap="viridis")
     ax.set_facecolor("white")
-    low, high = (
-        np.nanmin(cost) if np.isfinite(cost).any() else 0.0,
-        np.nanmax(cost) if np.isfinite(cost).any() else 1.0,
-    )
+    finite = np.isfinite(cost).any()
+    low, high = (np.nanmin(cost), np.nanmax(cost)) if finite else (0.0, 1.0)
+    used = [t for t in tiers if (tier == t).any()]
     for i in range(len(ys)):
         for j in range(len(xs)):
             if np.isnan(cost[i, j]):
                 ax.add_patch(_cell(j, i, hatch="xx"))
                 continue
-            code = tiers.index(tier[i, j]) if tier[i, j] in tiers else -1
             light = (cost[i, j] - low) / max(high - low, 1e-12) > 0.6  # viridis is light at the top
+            code = used.index(tier[i, j]) + 1 if tier[i, j] in used else "?"
             ax.text(
                 j,
                 i,
@@ -160,16 +189,37 @@ def sweep_heatmap(points: pd.DataFrame, x: str, y: str, tiers: list[str]) -> Fig
                 ax.plot([j - 0.5, j + 0.5], [i + 0.5, i + 0.5], color="black", linewidth=2.5)
     ax.set_xticks(range(len(xs)), [number(v) for v in xs], rotation=45, ha="right")
     ax.set_yticks(range(len(ys)), [number(v) for v in ys])
-    ax.set_xlabel(short(x))
-    ax.set_ylabel(short(y))
+    ax.set_xlabel(short(x, names))
+    ax.set_ylabel("\n".join(textwrap.wrap(short(y, names), 40)))
     bar = fig.colorbar(image, ax=ax)
     bar.set_label("Total cost (USD m)")
-    key = (
-        ", ".join(f"{i} = {t}" for i, t in enumerate(tiers))
-        + "; thick lines: tier changes; hatched: infeasible"
+    bar.formatter = _formatter()
+    from matplotlib.patches import Patch
+
+    key = [
+        Patch(facecolor="none", edgecolor="none", label=f"{n} = {tier_name(t, names)}")
+        for n, t in enumerate(used, 1)
+    ]
+    key.append(Patch(facecolor="white", edgecolor=GREY, hatch="xx", label="no feasible plan"))
+    key.append(
+        Patch(facecolor="none", edgecolor="black", linewidth=2.5, label="thick line: the US tier changes")
     )
-    ax.set_title(f"US tier in each cell: {key}", fontsize="small")
+    fig.legend(
+        handles=key,
+        title="US tier in each cell",
+        loc="outside lower center",
+        ncols=2,
+        fontsize="small",
+        frameon=False,
+        handlelength=1.2,
+    )
     return fig
+
+
+def _formatter() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _: number(v))
 
 
 def _cell(j: int, i: int, hatch: str) -> Any:
@@ -178,12 +228,21 @@ def _cell(j: int, i: int, hatch: str) -> Any:
     return Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="white", edgecolor=GREY, hatch=hatch, linewidth=0)
 
 
-def tornado_chart(tornado: pd.DataFrame, base: float, delta: float, top: int = 15) -> Figure:
+def _input_labels(table: pd.DataFrame, names: Names | None) -> list[str]:
+    """Inputs named in words (from their key paths when the table has them)."""
+    if "path" in table.columns:
+        return [human(p, names) for p in table["path"]]
+    return [str(v) for v in table["label"]]
+
+
+def tornado_chart(
+    tornado: pd.DataFrame, base: float, delta: float, top: int = 15, names: Names | None = None
+) -> Figure:
     """Objective at -delta and +delta of each input, largest swing on top."""
     rows = tornado.head(top).iloc[::-1]
     fig, (ax,) = new_figure(9, 1.5 + 0.35 * len(rows))
     fig.suptitle("Which assumptions move the optimum most?", fontweight="bold")
-    labels = list(rows["label"])
+    labels = _input_labels(rows, names)
     for k, (side, name) in enumerate((("low", f"input −{delta:.0%}"), ("high", f"input +{delta:.0%}"))):
         values = rows[f"{side}_objective"].astype(float).fillna(base).to_numpy() - base
         ax.barh(
@@ -217,7 +276,7 @@ def tornado_chart(tornado: pd.DataFrame, base: float, delta: float, top: int = 1
     return fig
 
 
-def sobol_chart(sobol: pd.DataFrame) -> Figure:
+def sobol_chart(sobol: pd.DataFrame, names: Names | None = None) -> Figure:
     fig, (ax,) = new_figure(9, 1.5 + 0.4 * len(sobol))
     fig.suptitle("Which assumptions drive the variance of the optimum?", fontweight="bold")
     y = np.arange(len(sobol))[::-1]
@@ -232,14 +291,18 @@ def sobol_chart(sobol: pd.DataFrame) -> Figure:
             linewidth=0.5,
             label=name,
         )
-    ax.set_yticks(y, list(sobol["label"]))
+    ax.set_yticks(y, _input_labels(sobol, names))
     ax.set_xlabel("Sobol index (share of variance)")
     ax.legend(fontsize="small", frameon=False)
     return fig
 
 
 def frontier_chart(
-    frontier: pd.DataFrame, objectives: list[str], labels: list[str], tiers: list[str]
+    frontier: pd.DataFrame,
+    objectives: list[str],
+    labels: list[str],
+    tiers: list[str],
+    names: Names | None = None,
 ) -> Figure:
     a, b = objectives
     fig, (ax,) = new_figure(8, 5.5)
@@ -251,12 +314,12 @@ def frontier_chart(
             ax.scatter(
                 rows[a],
                 rows[b],
-                marker=MARKERS[i % 8],
-                color=OKABE_ITO[i % 8],
+                marker=series_style(i).marker,
+                color=series_style(i).colour,
                 edgecolor="black",
                 linewidth=0.5,
                 zorder=2,
-                label=f"US tier: {tier}",
+                label=f"US tier: {tier_name(tier, names)}",
             )
     knee = frontier[frontier["knee"]]
     if len(knee):

@@ -48,6 +48,8 @@ class Extractor:
         weight = {q.id: p.discount[q.id] if p.scenario.objective.discounted else 1.0 for q in p.periods}
         total, us_funding = np.zeros(n), np.zeros(n)
         troops, europe_troops, funding, europe_funding = [], np.zeros(n), [], np.zeros(n)
+        troop_group = p.group_members(p.share_group("europe_min_troop_share"))  # as in answer/metrics
+        cost_group = p.group_members(p.share_group("europe_min_cost_share"))
         for c in p.contributors:
             t, fund = np.zeros(n), np.zeros(n)
             for q in p.periods:
@@ -58,8 +60,9 @@ class Extractor:
                 total[f.fund[(c.id, q.id)]] += weight[q.id]
             troops.append(t)
             funding.append(fund)
-            if c.is_europe:
+            if c.id in troop_group:
                 europe_troops += t
+            if c.id in cost_group:
                 europe_funding += fund
             if c.is_us:
                 us_funding += fund

@@ -47,7 +47,10 @@ class ParetoResult:
 
 def share_parts(f: Formulation, name: str) -> tuple[Expr, Expr]:
     """Numerator (Europe) and denominator (everyone) of a share, as linear expressions."""
-    p, europe = f.params, {c.id for c in f.params.contributors if c.is_europe}
+    p = f.params
+    europe = p.group_members(
+        p.share_group("europe_min_troop_share" if name == "europe_share" else "europe_min_cost_share")
+    )
     num: Expr = {}
     den: Expr = {}
     for c in p.contributors:

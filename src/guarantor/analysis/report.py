@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guarantor.analysis import charts, uncertainty_charts
 from guarantor.analysis.documents import render_documents
+from guarantor.analysis.labels import names_of
 from guarantor.atomic import report_folder, safe_name, write_json, write_text
 from guarantor.errors import GuarantorError
 from guarantor.scenario.yamlio import read_limited
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from guarantor.report.rendering import ChartJob
     from guarantor.scenario.loading import LoadedScenario
 
 LIBRARIES = (
@@ -66,14 +69,21 @@ def write_analysis(
     info: dict[str, Any],
     parent: Path,
     about: list[str] | None = None,
+    pool: Any = None,
 ) -> Path:
-    """Write data, manifest, charts and documents of one analysis; return the folder."""
+    """Write data, manifest, charts and documents of one analysis; return the folder.
+
+    With `pool` (the command's worker pool, idle once the solving is done) the charts are
+    drawn by its workers while this process writes the data files.
+    """
     from guarantor.report.numbers import clean_tree
     from guarantor.report.payload import manifest
 
     name = folder_name(loaded.scenario.name, kind, about)
     info = {"kind": kind, "scenario": loaded.scenario.name, "question": loaded.scenario.question, **info}
+    info.setdefault("names", names_of(loaded.scenario.model))
     with report_folder(parent, name) as staging:
+        drawn = start_charts(info, tables, pool) if pool is not None else None
         data = staging / "data"
         data.mkdir()
         for key, table in tables.items():
@@ -83,7 +93,7 @@ def write_analysis(
         settings: dict[str, Any] = {k: info.get(k) for k in ("options", "seed") if k in info}
         extra = {"analysis": kind, "seed": info.get("seed"), "library_versions": versions()}
         write_json(staging / "manifest.json", manifest(loaded, settings, "highs", "", extra))
-        render(staging, info, tables)
+        render(staging, info, tables, drawn)
     from guarantor.report.index import write_index
 
     write_index(parent)
@@ -144,14 +154,24 @@ def replot(folder: Path) -> Path:
     return folder
 
 
-def render(folder: Path, info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
-    """Charts (PNG + deterministic SVG) and report.md / report.html."""
-    figures = figures_for(info, tables)
+def render(
+    folder: Path,
+    info: dict[str, Any],
+    tables: dict[str, pd.DataFrame],
+    drawn: Callable[[], dict[str, dict[str, bytes]]] | None = None,
+) -> None:
+    """Charts (PNG + deterministic SVG) and report.md / report.html.
+
+    `drawn` collects charts already started elsewhere (`start_charts`); without it they are
+    drawn here.
+    """
+    rendered = drawn() if drawn is not None else start_charts(info, tables)()
     out = folder / "charts"
     out.mkdir(exist_ok=True)
-    for name, figure in figures.items():
-        save_figure(figure, out / name)
-    markdown, html = render_documents(info, tables, [f"charts/{n}.svg" for n in figures])
+    for name, files in rendered.items():
+        for fmt, data in files.items():
+            (out / f"{name}.{fmt}").write_bytes(data)
+    markdown, html = render_documents(info, tables, [f"charts/{n}.svg" for n in rendered])
     write_text(folder / "report.md", markdown)
     write_text(folder / "report.html", html)
     write_analysis_workbook(folder, info, tables)
@@ -169,57 +189,104 @@ def write_analysis_workbook(folder: Path, info: dict[str, Any], tables: dict[str
     )
 
 
-def save_figure(figure: Figure, stem: Path) -> None:
-    """PNG and SVG; the SVG is byte-identical between runs (fixed hash salt, no date)."""
-    import matplotlib
+def start_charts(
+    info: dict[str, Any], tables: dict[str, pd.DataFrame], pool: Any = None
+) -> Callable[[], dict[str, dict[str, bytes]]]:
+    """Start drawing an analysis's charts, on `pool` (a running worker pool) when given, and
+    return what collects them: the parent writes the data files meanwhile."""
+    from guarantor.report.rendering import ChartRenderer
 
-    with matplotlib.rc_context({"svg.hashsalt": "guarantor", "svg.fonttype": "none"}):
-        figure.savefig(stem.with_suffix(".svg"), format="svg", metadata={"Date": None})
-        figure.savefig(stem.with_suffix(".png"), format="png", dpi=150, metadata={"Software": None})
+    jobs = chart_jobs(info, tables)
+    if pool is None:
+        return lambda: ChartRenderer(("png", "svg")).render(jobs)
+    return ChartRenderer.on_pool(pool, ("png", "svg")).start(jobs)
+
+
+def save_figure(figure: Figure, stem: Path) -> None:
+    """PNG and SVG from one layout; the SVG is byte-identical between runs (fixed hash salt, no date)."""
+    from guarantor.report.rendering import render_figure
+
+    for fmt, data in render_figure(figure, ("png", "svg")).items():
+        stem.with_suffix(f".{fmt}").write_bytes(data)
 
 
 def figures_for(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[str, Figure]:
-    """The charts of each kind of analysis, by file stem."""
-    kind, tiers = info["kind"], info.get("tiers", [])
+    """The charts of each kind of analysis, by file stem, drawn here."""
+    return {job.name: job.figure() for job in chart_jobs(info, tables)}
+
+
+def chart_jobs(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> list[ChartJob]:
+    """The charts of each kind of analysis as jobs (any process can draw them), by file stem."""
+    from guarantor.report.rendering import ChartJob as Job
+
+    kind, tiers, names = info["kind"], info.get("tiers", []), info.get("names")
     if kind == "sweep":
         paths = info["axes"]
         if len(paths) == 1:
-            return {"sweep": charts.sweep_line(tables["points"], paths[0], tables["tipping_points"], tiers)}
+            return [
+                Job(
+                    "sweep",
+                    charts.sweep_line,
+                    (tables["points"], paths[0], tables["tipping_points"], tiers, names),
+                )
+            ]
         if len(paths) == 2:
-            return {"sweep_heatmap": charts.sweep_heatmap(tables["points"], paths[0], paths[1], tiers)}
-        return {}
+            return [
+                Job(
+                    "sweep_heatmap",
+                    charts.sweep_heatmap,
+                    (tables["points"], paths[0], paths[1], tiers, names),
+                )
+            ]
+        return []
     if kind == "sensitivity":
-        found = {}
+        found = []
         if len(tables["tornado"]):
-            found["tornado"] = charts.tornado_chart(tables["tornado"], info["base_objective"], info["delta"])
+            found.append(
+                Job(
+                    "tornado",
+                    charts.tornado_chart,
+                    (tables["tornado"], info["base_objective"], info["delta"]),
+                    {"names": names},
+                )
+            )
         if "sobol" in tables:
-            found["sobol"] = charts.sobol_chart(tables["sobol"])
+            found.append(Job("sobol", charts.sobol_chart, (tables["sobol"], names)))
         return found
     if kind == "uncertainty":
-        found = {
-            "cost_distribution": uncertainty_charts.cost_distribution(tables["samples"], tables["summary"]),
-            "tier_frequency": uncertainty_charts.tier_frequency(tables["tier_frequency"]),
-        }
+        u = uncertainty_charts
+        found = [
+            Job("cost_distribution", u.cost_distribution, (tables["samples"], tables["summary"])),
+            Job("tier_frequency", u.tier_frequency, (tables["tier_frequency"], names)),
+        ]
         bands = tables["contribution_bands"]
         for measure in ("troops", "funding"):
             if len(bands) and (bands["measure"] == measure).any():
-                found[f"{measure}_bands"] = uncertainty_charts.contribution_bands(bands, measure)
+                found.append(
+                    Job(f"{measure}_bands", u.contribution_bands, (bands, measure), {"names": names})
+                )
         if len(tables["drivers"]):
-            found["drivers"] = uncertainty_charts.drivers_chart(tables["drivers"])
+            found.append(Job("drivers", u.drivers_chart, (tables["drivers"],), {"names": names}))
         return found
     if kind == "alternatives":
         from guarantor.analysis.alternatives_chart import range_chart
 
         table, slack = tables["alternatives"], info["slack"]
         periods = info["periods"]
-        return {
-            ("ranges" if len(periods) == 1 else f"ranges-{safe_name(q)}"): range_chart(
-                table, info["ground"], q, slack, ""
+        return [
+            Job(
+                "ranges" if len(periods) == 1 else f"ranges-{safe_name(q)}",
+                range_chart,
+                (table, info["ground"], q, slack, ""),
             )
             for q in periods
-        }
+        ]
     if kind == "pareto":
-        return {
-            "frontier": charts.frontier_chart(tables["frontier"], info["objectives"], info["labels"], tiers)
-        }
+        return [
+            Job(
+                "frontier",
+                charts.frontier_chart,
+                (tables["frontier"], info["objectives"], info["labels"], tiers, names),
+            )
+        ]
     raise GuarantorError(f"unknown analysis kind {kind!r}")

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from guarantor.analysis.charts import HATCHES, OKABE_ITO, new_figure, short
+from guarantor.analysis.charts import HATCHES, OKABE_ITO, new_figure
+from guarantor.analysis.labels import Names, human, name, tier_name
+from guarantor.report.chartkit import series_style
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,27 +54,37 @@ def cost_distribution(samples: pd.DataFrame, summary: pd.DataFrame) -> Figure:
     return fig
 
 
-def tier_frequency(tiers: pd.DataFrame) -> Figure:
-    fig, (ax,) = new_figure(7, 3.5)
+def tier_frequency(tiers: pd.DataFrame, names: Names | None = None) -> Figure:
+    import textwrap
+
+    fig, (ax,) = new_figure(7, 3.8)
     fig.suptitle("How often must the US provide each tier of air support?", fontweight="bold")
     for i, row in enumerate(tiers.itertuples()):
+        look = series_style(i)
         ax.bar(
-            row.us_tier,
+            "\n".join(textwrap.wrap(tier_name(str(row.us_tier), names), 18)),
             row.share * 100,
-            color=OKABE_ITO[i % 8],
-            hatch=HATCHES[i % 8],
+            color=look.colour,
+            hatch=look.hatch or None,
             edgecolor="black",
             linewidth=0.5,
         )
         ax.annotate(f"{row.share:.1%}", (i, row.share * 100), ha="center", va="bottom", fontsize="small")
     ax.set_ylabel("Share of samples (%)")
-    ax.tick_params(axis="x", labelrotation=15)
+    ax.yaxis.set_major_formatter("{x:,.0f}%")
+    ax.tick_params(axis="x", labelsize="small")
     return fig
 
 
-def contribution_bands(bands: pd.DataFrame, measure: str, top: int = 15) -> Figure:
-    """5-95 % and 25-75 % bands with the median of each contributor's troops or funding."""
-    rows = bands[bands["measure"] == measure].sort_values("p50", kind="stable").tail(top)
+def contribution_bands(
+    bands: pd.DataFrame, measure: str, top: int = 15, names: Names | None = None
+) -> Figure:
+    """5-95 % and 25-75 % bands with the median of each contributor's troops or funding.
+
+    Percentile bands do not add up, so beyond `top` contributors the chart shows the `top`
+    largest medians and says how many it leaves out (the table keeps everyone)."""
+    every = bands[bands["measure"] == measure]
+    rows = every.sort_values("p50", kind="stable").tail(top)
     fig, (ax,) = new_figure(8, 1.5 + 0.35 * max(len(rows), 1))
     what = "troops" if measure == "troops" else "funding (USD m)"
     question = (
@@ -80,26 +92,30 @@ def contribution_bands(bands: pd.DataFrame, measure: str, top: int = 15) -> Figu
         if measure == "troops"
         else "How much does each contributor pay"
     )
-    fig.suptitle(f"{question}, across the uncertainty?", fontweight="bold")
+    left_out = len(every) - len(rows)
+    note = f"\n(the {len(rows)} largest medians; {left_out:,} more in the table)" if left_out else ""
+    fig.suptitle(f"{question}, across the uncertainty?{note}", fontweight="bold")
     y = np.arange(len(rows))
     ax.hlines(y, rows["p5"], rows["p95"], color=OKABE_ITO[4], linewidth=3, label="5–95 %")
     ax.hlines(y, rows["p25"], rows["p75"], color=OKABE_ITO[0], linewidth=8, label="25–75 %")
     ax.scatter(rows["p50"], y, marker="D", color="white", edgecolor="black", zorder=3, label="median")
-    ax.set_yticks(y, [c.replace("_", " ") for c in rows["contributor"]])
+    ax.set_yticks(y, [name("contributors", str(c), names) for c in rows["contributor"]])
     ax.xaxis.set_major_formatter("{x:,.0f}")
     ax.set_xlabel(what.capitalize())
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     return fig
 
 
-def drivers_chart(drivers: pd.DataFrame, top: int = 12) -> Figure:
+def drivers_chart(drivers: pd.DataFrame, top: int = 12, names: Names | None = None) -> Figure:
     rows = drivers.head(top).iloc[::-1]
     fig, (ax,) = new_figure(9, 1.5 + 0.35 * max(len(rows), 1))
     fig.suptitle("Which uncertain inputs drive the cost?", fontweight="bold")
     values = rows["rho_total_cost_usd_m"].to_numpy()
     colours = [OKABE_ITO[0] if v >= 0 else OKABE_ITO[1] for v in values]
     hatches = [HATCHES[0] if v >= 0 else HATCHES[1] for v in values]
-    bars = ax.barh([short(p) for p in rows["input"]], values, color=colours, edgecolor="black", linewidth=0.5)
+    bars = ax.barh(
+        [human(p, names) for p in rows["input"]], values, color=colours, edgecolor="black", linewidth=0.5
+    )
     for bar, hatch in zip(bars, hatches, strict=True):
         bar.set_hatch(hatch)
     ax.axvline(0, color="black", linewidth=0.8)

@@ -95,6 +95,9 @@ def _runner(plan: Plan) -> Runner:
 
 def _warm_worker() -> None:
     """Runs when a worker starts: pay the imports and HiGHS's banner while the parent plans."""
+    from guarantor.report.rendering import quiet_worker
+
+    quiet_worker()
     import scipy.special  # noqa: F401  (inverse CDFs)
 
     from guarantor.solve.fast import quiet_highs
@@ -135,11 +138,17 @@ def worker_pool(workers: int) -> Iterator[Any]:
         return
     import multiprocessing
 
+    from guarantor.report.rendering import reap_at_exit, sigterm_exits
+
+    reap_at_exit()  # nothing of the pool outlives the command, SIGTERM included (tested)
     with (
+        sigterm_exits(),
         _single_threaded_children(),
         multiprocessing.get_context("spawn").Pool(workers, _warm_worker) as pool,
     ):
         yield pool
+        pool.close()  # done: let the workers finish and exit on their own
+        pool.join()
 
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")

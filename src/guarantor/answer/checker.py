@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from guarantor.answer.coalition_rules import coalition_bounds
 from guarantor.answer.metrics import period_cost
 from guarantor.answer.results import Decisions
 from guarantor.errors import Origin
@@ -78,6 +79,8 @@ def check_solution(
         return [Violation("malformed", problem, math.inf, "") for problem in problems]
     for check in (_amounts, _requirements, _ground_rules, _us_role, _funding, _shares, _budgets, _horizon):
         check(ck)
+    for b in coalition_bounds(params, d):
+        (ck.at_least if b.at_least else ck.at_most)(b.rule, b.value, b.bound, b.unit, b.what, *b.path)
     return ck.found
 
 
@@ -110,7 +113,7 @@ def malformed(params: Params, d: Decisions) -> list[str]:
 def _amounts(ck: _Check) -> None:
     p = ck.p
     for (c_id, k, period), amount in ck.d.amounts.items():
-        c = next((c for c in p.contributors if c.id == c_id), None)
+        c = p.by_id.get(c_id)
         if c is None:
             ck._add("contributor", f"{c_id} is not a contributor in this scenario", abs(amount), "units", ())
             continue
@@ -156,7 +159,7 @@ def _requirements(ck: _Check) -> None:
     p = ck.p
     units = {c.id: c.unit for c in p.scenario.model.capabilities}
     for period in p.periods:
-        tier = next(t for t in p.tiers if t.id == ck.d.tier[period.id])
+        tier = p.tier_by_id[ck.d.tier[period.id]]
         for k in p.capabilities:
             need = p.requirement(k, period.id)
             supplied = sum(ck.d.amounts.get((c.id, k, period.id), 0.0) for c in p.contributors)
@@ -170,7 +173,6 @@ def _requirements(ck: _Check) -> None:
 def _ground_rules(ck: _Check) -> None:
     p = ck.p
     policy = p.scenario.policy
-    minimum = policy.min_contingent.troops if policy.min_contingent else 0.0
     for period in p.periods:
         for c in p.contributors:
             troops = ck.ground(c.id, period.id)
@@ -222,6 +224,7 @@ def _ground_rules(ck: _Check) -> None:
                     f"{c.name} pledged troops in {period.id}",
                     "contributors",
                 )
+            minimum = p.min_contingent(c)
             if minimum > 0 and not c.is_us and 1e-6 < troops < minimum - 1e-6:
                 ck._add(
                     "min_contingent",
@@ -252,7 +255,7 @@ def _us_role(ck: _Check) -> None:
             )
         ceiling = p.scenario.policy.escalation_ceiling
         if ceiling is not None and tier in {t.id for t in p.tiers}:
-            risk = next(t for t in p.tiers if t.id == tier).risk + (p.c2_risk if command else 0.0)
+            risk = p.tier_by_id[tier].risk + (p.c2_risk if command else 0.0)
             ck.at_most(
                 "escalation_ceiling",
                 risk,
@@ -267,13 +270,13 @@ def _us_role(ck: _Check) -> None:
 def own_cost(p: Params, d: Decisions, contributor: str, period: str) -> float:
     """What a contributor's own deployments cost (and, for the US, its tier and command)."""
     factor = p.cost_factor[period]
-    c = next(c for c in p.contributors if c.id == contributor)
+    c = p.by_id[contributor]
     cost = 0.0
     for k in p.capabilities:
         unit_cost = c.troop_cost_usd_m if k == p.ground else c.offers.get(k, (0.0, 0.0))[1]
         cost += d.amounts.get((c.id, k, period), 0.0) * unit_cost * factor  # per unit, not per block
     if c.is_us:
-        tier = next(t for t in p.tiers if t.id == d.tier[period])
+        tier = p.tier_by_id[d.tier[period]]
         cost += tier.cost_usd_m * factor + (p.c2_cost_usd_m * factor if d.us_command.get(period) else 0.0)
     return cost
 
@@ -322,6 +325,7 @@ def _shares(ck: _Check) -> None:
         rule = getattr(policy, key)
         if rule is None:
             continue
+        members = p.group_members(p.share_group(key))
         groups = [[q] for q in p.periods] if rule.per_period else [list(p.periods)]
         for group in groups:
             europe = whole = 0.0
@@ -333,7 +337,7 @@ def _shares(ck: _Check) -> None:
                         else ck.d.funding.get((c.id, period.id), 0.0)
                     )
                     whole += amount
-                    europe += amount if c.is_europe else 0.0
+                    europe += amount if c.id in members else 0.0
             if whole > 1e-9:
                 ck.at_least(
                     key, europe / whole, rule.value - 1e-7, "share", f"Europe's {what} share", "policy", key

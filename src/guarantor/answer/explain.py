@@ -6,7 +6,7 @@ from guarantor.answer.results import ConstraintReport, ReducedCost
 from guarantor.model.formulation import Formulation
 from guarantor.model.linear import INF, evaluate
 
-DEFINITIONAL = {"funding", "us_tier", "min_contingent", "peak_cost", "tier_switching"}
+DEFINITIONAL = {"funding", "us_tier", "min_contingent", "peak_cost", "tier_switching", "payers"}
 """Rows that define quantities rather than state policy; left out of plain-language summaries."""
 
 OBJECTIVE_UNITS = {
@@ -119,14 +119,15 @@ def explain_row(f: Formulation, r: ConstraintReport, activity: float, values: li
     if price is None or abs(price) < 1e-9:
         return f"{r.label}: binding, but loosening it alone would not change the objective."
     verb = "costs" if price > 0 else "saves"
-    if r.family in ("europe_troop_share", "europe_cost_share"):
+    if r.family in ("europe_troop_share", "europe_cost_share", "lead_nations"):
         # row: sum_E - alpha * sum_all >= 0; one point of alpha moves the bound by 0.01 * sum_all
         row = f.model.rows[f.model.row_index[r.name]]
         whole = evaluate(row.share_base or {}, values)
         per_point = price * 0.01 * whole
-        what = "troop" if r.family == "europe_troop_share" else "cost"
+        what = "cost" if r.family == "europe_cost_share" else "troop"
+        whose = "the lead nations'" if r.family == "lead_nations" else "Europe's"
         verb = "costs" if per_point > 0 else "saves"
-        return f"{r.label}: each extra point of Europe's {what} share {verb} {money(per_point, unit)} a year."
+        return f"{r.label}: each extra point of {whose} {what} share {verb} {money(per_point, unit)} a year."
     amount = money(price, unit)
     if r.upper is None or r.lower is not None:
         return f"{r.label}: each extra {singular(r.unit)} required {verb} {amount}."

@@ -51,12 +51,17 @@ def compute_metrics(params: Params, d: Decisions) -> Metrics:
     if params.scenario.objective.discounted:
         total = sum(period_cost(params, d, p.id) * params.discount[p.id] for p in periods)
     funding_total = sum(d.funding.values())
+    # "Europe" is the group each share rule names (the scenario's Europe group by default).
+    troop_group = params.group_members(params.share_group("europe_min_troop_share"))
+    cost_group = params.group_members(params.share_group("europe_min_cost_share"))
     by_bloc = {"europe": 0.0, "united_states": 0.0, "other": 0.0}
     troops_by_bloc = {"europe": 0.0, "united_states": 0.0, "other": 0.0}
     for c in params.contributors:
+        paying = "united_states" if c.is_us else "europe" if c.id in cost_group else "other"
+        deploying = "united_states" if c.is_us else "europe" if c.id in troop_group else "other"
         for p in periods:
-            by_bloc[c.bloc.value] += d.funding.get((c.id, p.id), 0.0)
-            troops_by_bloc[c.bloc.value] += d.ground(params, c.id, p.id) * p.years
+            by_bloc[paying] += d.funding.get((c.id, p.id), 0.0)
+            troops_by_bloc[deploying] += d.ground(params, c.id, p.id) * p.years
     troops_total = sum(troops_by_bloc.values())
     risk = 0.0
     for p in periods:

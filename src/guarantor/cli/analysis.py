@@ -254,15 +254,16 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                         if not scheduler:
                             raise
                         raise GuarantorError(f"--scheduler: cannot reach {scheduler}: {error}") from None
-            tables = uncertainty_tables(result)
-            info = {
-                "seed": seed,
-                "spread": spread,
-                "tiers": result.tiers,
-                "meta": result.meta,
-                "options": vars(options) | {"solver": name},
-            }
-            folder = write_analysis("uncertainty", loaded, tables, info, out)
+                tables = uncertainty_tables(result)
+                info = {
+                    "seed": seed,
+                    "spread": spread,
+                    "tiers": result.tiers,
+                    "meta": result.meta,
+                    "options": vars(options) | {"solver": name},
+                }
+                # the idle, warm workers draw the charts while this process writes the data
+                folder = write_analysis("uncertainty", loaded, tables, info, out, pool=pool)
             from guarantor.analysis.findings import tier_labels, uncertainty_findings
 
             lines = uncertainty_findings(tables, result.meta, tier_labels(loaded.resolved.data))

@@ -18,6 +18,8 @@ from guarantor import __version__
 from guarantor.cli.common import (
     EXIT_OK,
     STATE,
+    Charts,
+    ChartsOption,
     GapOption,
     JsonOption,
     QuietOption,
@@ -159,12 +161,21 @@ def solve(
             help="Why this plan: explanations each confirmed by re-solving (default on).",
         ),
     ] = True,
+    charts: ChartsOption = Charts.both,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast",
+            help="Quick what-if: summary, results.json and CSVs only (no charts, documents, robustness).",
+        ),
+    ] = False,
 ) -> None:
     """Solve scenarios, print a summary and write one report folder per scenario."""
 
     def run() -> int:
-        from guarantor.cli.solving import solve_many
+        from guarantor.cli.solving import ReportChoice, solve_many
 
+        report = ReportChoice.fast() if fast else ReportChoice.of(charts.value)
         return solve_many(
             scenarios,
             out,
@@ -176,8 +187,9 @@ def solve(
             quiet,
             check,
             save_plan,
-            robustness,
-            explain,
+            robustness and not fast,
+            report,
+            explain and not fast,
         )
 
     guarded(run)
@@ -201,9 +213,9 @@ def check(
 
 def _register_optional() -> None:
     """Commands that live in their own modules (analysis, plans, comparison)."""
-    from guarantor.cli import alternatives, analysis, compare, plans, serve, watch
+    from guarantor.cli import alternatives, analysis, compare, plans, serve, sources, watch
 
-    for module in (compare, analysis, plans, watch, serve, alternatives):
+    for module in (compare, analysis, plans, watch, serve, alternatives, sources):
         module.register(app, guarded)
 
 
@@ -211,7 +223,8 @@ _register_optional()
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (as a real command, charts may render on worker processes)."""
+    STATE["chart_workers"] = True
     try:
         app()
     except SystemExit:

@@ -10,6 +10,7 @@ import errno
 import math
 import os
 import re
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +18,8 @@ import typer
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 1, 2, 3, 4
 
-STATE = {"debug": False}
+STATE = {"debug": False, "chart_workers": False}
+"""`chart_workers`: set by the console entry point; in-process callers (tests) render in process."""
 
 
 def _time_limit(value: float | None) -> float | None:
@@ -113,6 +115,18 @@ GapOption = Annotated[
     float | None,
     typer.Option("--gap", help="Relative MIP gap at which to stop (0-1, e.g. 0.01).", callback=_gap),
 ]
+
+
+class Charts(StrEnum):
+    """Which chart files a report gets (`--charts`)."""
+
+    none = "none"
+    png = "png"
+    svg = "svg"
+    both = "both"
+
+
+ChartsOption = Annotated[Charts, typer.Option("--charts", help="Chart files to write.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
 AllowLargeOption = Annotated[
     bool,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,25 @@ def save_plan_file(folder: Path, name: str, result: Any, loaded: Any) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class ReportChoice:
+    """What a solve writes besides results.json and the CSV tables: chart formats, documents."""
+
+    charts: tuple[str, ...]
+    documents: bool = True
+
+    @classmethod
+    def of(cls, charts: str) -> ReportChoice:
+        from guarantor.report.rendering import formats_for
+
+        return cls(formats_for(charts))
+
+    @classmethod
+    def fast(cls) -> ReportChoice:
+        """`--fast`: what a quick what-if needs (the summary, results.json, CSVs), nothing drawn."""
+        return cls((), documents=False)
+
+
 def solve_many(
     paths: list[Path],
     out: Path | None,
@@ -43,71 +63,84 @@ def solve_many(
     check: bool,
     save_plan: bool,
     robustness: bool = True,
+    report: ReportChoice | None = None,
     explain: bool = True,
 ) -> int:
-    """Solve each scenario; the exit code is the worst outcome (input > infeasible > no solution)."""
-    from guarantor.answer.verify import verified
-    from guarantor.api import options_for, solve_scenario
-    from guarantor.report.reporting import PLAN_FOLDER, run_folder_name, write_solve_report
-    from guarantor.report.summary import print_summary
-    from guarantor.scenario.loading import load_scenario
+    """Solve each scenario; the exit code is the worst outcome (input > infeasible > no solution).
 
-    if solver is not None and solver not in ("highs", "cbc"):
-        raise InputError(
-            [Problem(Origin("--solver"), "solver", f"unknown solver {solver!r}; expected highs or cbc")]
-        )
-    codes = []
-    payloads = []
-    input_problems: list[Problem] = []
-    own_folder = out is None  # with --out the user chose where the run goes
-    parent = out if out is not None else DEFAULT_OUT
-    written: dict[str, str] = {}
-    for path in paths:
-        try:
-            loaded = load_scenario(path, overrides)
-        except InputError as error:
-            input_problems.extend(error.problems)
-            codes.append(EXIT_INPUT)
-            continue
-        name = run_folder_name(loaded.scenario.name, overrides if own_folder else ())
-        if name in written and written[name] != str(path.resolve()):
-            input_problems.append(
-                Problem(
-                    Origin(str(path)),
-                    "name",
-                    f"scenario {loaded.scenario.name!r} would write {parent / name}, the folder of "
-                    f"{written[name]} in this run; give the scenarios different names or solve them "
-                    "with different --out folders",
+    The chart renderer starts first: its workers (real commands only) import matplotlib while
+    the scenarios load and solve, and are shut down before this returns.
+    """
+    from guarantor.cli.common import STATE
+    from guarantor.report.rendering import chart_renderer, chart_workers
+
+    report = report or ReportChoice(("png", "svg"))
+    workers = chart_workers() if STATE.get("chart_workers") and report.charts else 0
+    with chart_renderer(report.charts, workers) as renderer:  # workers warm up from here on
+        from guarantor.answer.verify import verified
+        from guarantor.api import options_for, solve_scenario
+        from guarantor.report.reporting import PLAN_FOLDER, run_folder_name, write_solve_report
+        from guarantor.report.summary import print_summary
+        from guarantor.scenario.loading import load_scenario
+
+        if solver is not None and solver not in ("highs", "cbc"):
+            raise InputError(
+                [Problem(Origin("--solver"), "solver", f"unknown solver {solver!r}; expected highs or cbc")]
+            )
+        codes = []
+        payloads = []
+        input_problems: list[Problem] = []
+        own_folder = out is None  # with --out the user chose where the run goes
+        parent = out if out is not None else DEFAULT_OUT
+        written: dict[str, str] = {}
+        for path in paths:
+            try:
+                loaded = load_scenario(path, overrides)
+            except InputError as error:
+                input_problems.extend(error.problems)
+                codes.append(EXIT_INPUT)
+                continue
+            name = run_folder_name(loaded.scenario.name, overrides if own_folder else ())
+            if name in written and written[name] != str(path.resolve()):
+                input_problems.append(
+                    Problem(
+                        Origin(str(path)),
+                        "name",
+                        f"scenario {loaded.scenario.name!r} would write {parent / name}, the folder of "
+                        f"{written[name]} in this run; give the scenarios different names or solve them "
+                        "with different --out folders",
+                    )
+                )
+                codes.append(EXIT_INPUT)
+                continue
+            written[name] = str(path.resolve())
+            options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
+            result = solve_scenario(loaded, options, robustness, explain=explain)
+            if check:
+                verified(result, loaded)
+            folder = write_solve_report(result, loaded, parent, name, renderer, documents=report.documents)
+            if save_plan and result.decisions is not None:
+                plan_path = save_plan_file(parent / PLAN_FOLDER, name, result, loaded)
+                if not quiet and not as_json:
+                    typer.echo(f"plan: {plan_path}")
+            if as_json:
+                payloads.append(json.loads((folder / "results.json").read_text()))
+            elif not quiet:
+                print_summary(result, loaded, folder)
+            codes.append(
+                {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}.get(
+                    str(result.status), EXIT_NO_SOLUTION
                 )
             )
-            codes.append(EXIT_INPUT)
-            continue
-        written[name] = str(path.resolve())
-        options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
-        result = solve_scenario(loaded, options, robustness, explain=explain)
-        if check:
-            verified(result, loaded)
-        folder = write_solve_report(result, loaded, parent, name)
-        if save_plan and result.decisions is not None:
-            plan_path = save_plan_file(parent / PLAN_FOLDER, name, result, loaded)
-            if not quiet and not as_json:
-                typer.echo(f"plan: {plan_path}")
         if as_json:
-            payloads.append(json.loads((folder / "results.json").read_text()))
-        elif not quiet:
-            print_summary(result, loaded, folder)
-        codes.append(
-            {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}.get(
-                str(result.status), EXIT_NO_SOLUTION
-            )
-        )
-    if as_json:
-        typer.echo(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
-    if input_problems:
-        from guarantor.cli.common import fail
+            typer.echo(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
+        if input_problems:
+            from guarantor.cli.common import fail
 
-        fail(InputError(input_problems))
-    return max(codes, key=lambda c: {EXIT_OK: 0, EXIT_NO_SOLUTION: 1, EXIT_INFEASIBLE: 2, EXIT_INPUT: 3}[c])
+            fail(InputError(input_problems))
+        return max(
+            codes, key=lambda c: {EXIT_OK: 0, EXIT_NO_SOLUTION: 1, EXIT_INFEASIBLE: 2, EXIT_INPUT: 3}[c]
+        )
 
 
 def check_saved(scenario: Path, saved: Path, overrides: list[str]) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from guarantor.model.forces import (
     add_ground_force_constraints,
+    add_lead_nation_constraints,
     add_ramp_up_constraints,
     add_requirement_constraints,
     add_tour_constraints,
@@ -33,6 +34,7 @@ FAMILIES = (
     add_requirement_constraints,
     add_us_tier_constraints,
     add_ground_force_constraints,
+    add_lead_nation_constraints,
     add_ramp_up_constraints,
     add_tour_constraints,
     add_funding_constraints,
@@ -58,9 +60,11 @@ FAMILY_NAMES = (
     "troop_cap",
     "troop_min",
     "min_contingent",
+    "lead_nations",
     "ramp_up",
     "min_tour",
     "funding",
+    "payers",
     "europe_troop_share",
     "europe_cost_share",
     "budget_cap",

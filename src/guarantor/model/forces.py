@@ -147,18 +147,22 @@ def add_ground_force_constraints(f: Formulation) -> None:
                 )
             cap = p.troop_cap(c, period.id)
             if cap is not None and c.stance != Stance.ruled_out:
-                origin = (
-                    f.origin_of("contributors", rules[c.id], "troop_cap")
-                    if p.explicit_troop_cap(c, period.id) is not None
-                    else f.origin_of("policy", "conditional_troop_cap")
-                )
+                explicit = p.explicit_troop_cap(c, period.id) is not None
+                offered = not explicit and p.reported_offers and c.offer_cap == cap
+                if offered:
+                    origin = f.origin_of("model", "contributors", c.id, "reported_offer", "troop_cap")
+                elif explicit:
+                    origin = f.origin_of("contributors", rules[c.id], "troop_cap")
+                else:
+                    origin = f.origin_of("policy", "conditional_troop_cap")
+                what = "Offer" if offered else "Cap"
                 f.add_row(
                     f"troop_cap_{c.id}{s}",
                     x,
                     -INF,
                     cap,
                     "troop_cap",
-                    f"Cap: {c.name} deploys at most {_fmt(cap)} troops",
+                    f"{what}: {c.name} deploys at most {_fmt(cap)} troops",
                     "troops",
                     origin,
                     scale=max(cap, 1000.0),
@@ -178,23 +182,30 @@ def add_ground_force_constraints(f: Formulation) -> None:
                 )
             switch = f.deploy.get((c.id, period.id))
             if switch is not None:
-                minimum = policy.min_contingent.troops if policy.min_contingent else 0.0
+                minimum = p.min_contingent(c)
                 most = p.sustainable(c)
                 low = dict(x)
                 low[switch] = -minimum
+                offered = p.reported_offers and c.offer_min is not None and c.offer_min == minimum
+                if offered:
+                    label = f"Offer: {c.name} sends at least {_fmt(minimum)} troops if it deploys"
+                    origin = f.origin_of("model", "contributors", c.id, "reported_offer", "troop_min")
+                else:
+                    label = (
+                        policy.min_contingent.label
+                        if policy.min_contingent and policy.min_contingent.label
+                        else f"Minimum contingent: {_fmt(minimum)} troops if {c.name} deploys"
+                    )
+                    origin = f.origin_of("policy", "min_contingent")
                 f.add_row(
                     f"min_contingent_{c.id}{s}",
                     low,
                     0.0,
                     INF,
                     "min_contingent",
-                    (
-                        policy.min_contingent.label
-                        if policy.min_contingent and policy.min_contingent.label
-                        else f"Minimum contingent: {_fmt(minimum)} troops if {c.name} deploys"
-                    ),
+                    label,
                     "troops",
-                    f.origin_of("policy", "min_contingent"),
+                    origin,
                     relaxable=False,
                 )
                 high = dict(x)
@@ -268,3 +279,54 @@ def add_tour_constraints(f: Formulation) -> None:
                     f.origin_of("horizon", "min_tour_periods"),
                     scale=1000.0,
                 )
+
+
+def add_lead_nation_constraints(f: Formulation) -> None:
+    """Framework nations carry a minimum share of the deployed troops, together and/or each.
+
+    Linear because the share is a constant: sum(lead troops) - share * sum(all troops) >= 0.
+    """
+    p = f.params
+    lead = p.scenario.policy.lead_nations
+    if lead is None:
+        return
+    present = [c for c in p.contributors if c.id in set(lead.ids)]
+    names = " and ".join(c.name for c in present) or ", ".join(lead.ids)
+    rules: list[tuple[str, list[str], float, str]] = []
+    if lead.min_troop_share is not None:
+        share = lead.min_troop_share
+        text = lead.label or f"Lead nations: {names} deploy at least {share:.0%} of the troops"
+        rules.append(("lead_nations", [c.id for c in present], share, text))
+    if lead.min_share_each is not None:
+        for c in present:
+            share = lead.min_share_each
+            rules.append(
+                (
+                    f"lead_nation_{c.id}",
+                    [c.id],
+                    share,
+                    f"Lead nation: {c.name} deploys at least {share:.0%} of the troops",
+                )
+            )
+    groups = [[q] for q in p.periods] if lead.per_period else [list(p.periods)]
+    for name, members, share, text in rules:
+        for group in groups:
+            coefs: Expr = {}
+            base: Expr = {}
+            for period in group:
+                add_expr(coefs, f.ground_expr(period.id, members), period.years)
+                add_expr(coefs, f.ground_expr(period.id), -share * period.years)
+                add_expr(base, f.ground_expr(period.id), period.years)
+            s = period_suffix(p, group[0].id) if len(group) == 1 else "_horizon"
+            f.add_row(
+                f"{name}{s}",
+                coefs,
+                0.0,
+                INF,
+                "lead_nations",
+                text,
+                "share",
+                f.origin_of("policy", "lead_nations"),
+                scale=0.01,
+            )
+            f.model.rows[-1].share_base = base

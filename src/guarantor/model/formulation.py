@@ -44,8 +44,9 @@ class Formulation:
 
     def ground_expr(self, period: str, members: list[str] | None = None) -> Expr:
         expr: Expr = {}
+        chosen = None if members is None else set(members)
         for c in self.params.contributors:
-            if members is None or c.id in members:
+            if chosen is None or c.id in chosen:
                 add_expr(expr, self.amount_expr(c.id, self.params.ground, period))
         return expr
 
@@ -63,12 +64,22 @@ class Formulation:
         scale: float = 1.0,
     ) -> None:
         if self.params.multi_period:
-            period = next((q.id for q in self.params.periods if name.endswith(f"_{q.id}")), None)
+            period = self._period_of(name)
             if period is not None and period not in label:
                 label = f"{label} ({period})"
         self.model.add_row(
             Row(name, dict(coefs), lower, upper, family, label, unit, origin, relaxable, scale)
         )
+
+    def _period_of(self, name: str) -> str | None:
+        """The first period (in horizon order) whose id ends the row name after a `_`.
+
+        Looks up each `_`-suffix of the name rather than trying every period, so adding a row
+        costs the same however long the horizon (a scan made the build quadratic in periods).
+        """
+        order = self.params.period_order
+        found = [name[i + 1 :] for i, ch in enumerate(name) if ch == "_" and name[i + 1 :] in order]
+        return min(found, key=order.__getitem__) if found else None
 
 
 def fmt_amount(value: float) -> str:
@@ -100,7 +111,7 @@ def add_variables(f: Formulation) -> None:
                 if p.integer[k] and upper != INF:
                     upper = float(int(upper + 1e-9))
                 f.amount[(c.id, k, period.id)] = m.add_column(f"x_{c.id}_{k}{s}", 0.0, upper, p.integer[k])
-            if policy.min_contingent is not None and not c.is_us:
+            if (policy.min_contingent is not None or p.min_contingent(c) > 0) and not c.is_us:
                 f.deploy[(c.id, period.id)] = m.add_column(f"deploy_{c.id}{s}", 0.0, 1.0, True)
             f.fund[(c.id, period.id)] = m.add_column(f"fund_{c.id}{s}", 0.0, INF)
         allowed = p.allowed_tiers(period.id)
@@ -146,7 +157,7 @@ def contributor_cost(f: Formulation, contributor_id: str, period: str) -> Expr:
     """What a contributor's own deployments cost in a period (USD million)."""
     p = f.params
     factor = p.cost_factor[period]
-    c = next(c for c in p.contributors if c.id == contributor_id)
+    c = p.by_id[contributor_id]
     expr: Expr = {}
     for k in p.capabilities:
         unit_cost = c.troop_cost_usd_m if k == p.ground else c.offers.get(k, (0.0, 0.0))[1]

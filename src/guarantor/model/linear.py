@@ -72,7 +72,24 @@ class LinearModel:
         return any(c.integer for c in self.columns)
 
     def copy(self) -> LinearModel:
+        """A deep copy, for callers that edit rows in place (diagnosis)."""
         return copy.deepcopy(self)
+
+    def derived(self) -> LinearModel:
+        """A copy for the solve path: own columns, objective and row list, rows shared.
+
+        Fixing integer columns and appending rows (polish, pool balancing) never edit an
+        existing row, so the rows need not be copied: a deep copy cost 3.6 s at 91,520 columns.
+        """
+        return LinearModel(
+            columns=[Column(c.name, c.lower, c.upper, c.integer) for c in self.columns],
+            rows=list(self.rows),
+            objective=dict(self.objective),
+            objective_constant=self.objective_constant,
+            sense=self.sense,
+            index=dict(self.index),
+            row_index=dict(self.row_index),
+        )
 
     def structure(self) -> tuple[object, ...]:
         """What must match for an in-place re-solve: names, integrality, sparsity pattern."""

@@ -45,6 +45,7 @@ def add_funding_constraints(f: Formulation) -> None:
                 f.origin_of("policy", "funding_rule"),
                 relaxable=False,
             )
+            add_payer_rows(f, period.id)
             for c in p.contributors:
                 if c.is_us:
                     coefs = add_expr({f.fund[(c.id, period.id)]: 1.0}, us_direct_cost(f, period.id), -1.0)
@@ -59,6 +60,60 @@ def add_funding_constraints(f: Formulation) -> None:
                         f.origin_of("policy", "funding_rule"),
                         relaxable=False,
                     )
+
+
+def cost_ceiling(f: Formulation, period: str) -> float:
+    """An upper bound on a period's total cost: everything every contributor could supply, dearest tier."""
+    p = f.params
+    bound = max((t.cost_usd_m for t in p.tiers), default=0.0) + p.c2_cost_usd_m
+    for c in p.contributors:
+        bound += p.sustainable(c) * c.troop_cost_usd_m
+        bound += sum(units * cost for units, cost in c.offers.values())
+    return max(bound * p.cost_factor[period], 1.0)
+
+
+def add_payer_rows(f: Formulation, period: str) -> None:
+    """Common pool: only payers pay. Participants pay only if they supply something (no binary needed:
+    a payment is bounded by the cost ceiling times the units supplied, so supplying nothing means 0)."""
+    p = f.params
+    s = period_suffix(p, period)
+    payers = p.payers()
+    origin = f.origin_of("policy", "payers")
+    ceiling = cost_ceiling(f, period)
+    for c in p.contributors:
+        if c.is_us:
+            continue
+        fund = f.fund[(c.id, period)]
+        if payers is not None:
+            if c.id not in payers:
+                f.add_row(
+                    f"payer_{c.id}{s}",
+                    {fund: 1.0},
+                    -INF,
+                    0.0,
+                    "payers",
+                    f"Payers: {c.name} is not a payer of the common pool",
+                    "USD m",
+                    origin,
+                    relaxable=False,
+                )
+            continue
+        coefs: Expr = {fund: 1.0}
+        for k in p.capabilities:
+            per_unit = 1.0 / max(p.min_contingent(c), 1.0) if k == p.ground else 1.0
+            add_expr(coefs, f.amount_expr(c.id, k, period), -ceiling * per_unit)
+        f.add_row(
+            f"payer_{c.id}{s}",
+            coefs,
+            -INF,
+            0.0,
+            "payers",
+            f"Payers: {c.name} pays into the pool only if it takes part",
+            "USD m",
+            origin,
+            relaxable=False,
+            scale=ceiling,
+        )
 
 
 def add_burden_balance(f: Formulation) -> None:
@@ -92,7 +147,6 @@ def add_share_constraints(f: Formulation) -> None:
     """Europe's minimum share of deployed troops and of costs (linear: the share is a constant)."""
     p = f.params
     policy = p.scenario.policy
-    europe = [c.id for c in p.contributors if c.is_europe]
     for key, family in (
         ("europe_min_troop_share", "europe_troop_share"),
         ("europe_min_cost_share", "europe_cost_share"),
@@ -100,6 +154,8 @@ def add_share_constraints(f: Formulation) -> None:
         rule = getattr(policy, key)
         if rule is None:
             continue
+        gid = p.share_group(key)
+        europe = [c.id for c in p.contributors if c.id in p.group_members(gid)]
         groups = [[q] for q in p.periods] if rule.per_period else [list(p.periods)]
         for group in groups:
             coefs: Expr = {}
@@ -116,7 +172,7 @@ def add_share_constraints(f: Formulation) -> None:
                     add_expr(base, {f.fund[(c.id, period.id)]: 1.0 for c in p.contributors})
             s = period_suffix(p, group[0].id) if len(group) == 1 else "_horizon"
             what = "troops" if family == "europe_troop_share" else "costs"
-            label = rule.label or f"Europe provides at least {rule.value:.0%} of {what}"
+            label = rule.label or f"{p.group_label(gid)} provide at least {rule.value:.0%} of {what}"
             f.add_row(
                 f"{family}{s}",
                 coefs,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from guarantor.answer.basis import BASIS_NAMES, costs_by_basis, has_incremental
 from guarantor.answer.explain import DEFINITIONAL
 from guarantor.answer.results import Result
 from guarantor.model.params import Params
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
 SUMMARY_ROWS = [
     ("status", "status", "text"),
     ("total_cost_usd_m", "total cost", "usd_m"),
+    ("cost_basis", "cost basis optimised", "text"),
+    ("full_cost_usd_m", "fully loaded cost a year", "usd_m"),
+    ("incremental_cost_usd_m", "incremental cost a year", "usd_m"),
+    ("europe_group", "who counts as Europe", "text"),
     ("us_tier", "US air support (first period)", "text"),
     ("us_command", "US leads command and control", "text"),
     ("europe_troops", "Europe's troop share", "pct"),
@@ -64,11 +69,21 @@ def summary(runs: Sequence[Run]) -> pd.DataFrame:
         r, m, d = run.result, run.result.metrics, run.result.decisions
         tiers = {t.id: t.label for t in run.params.tiers}
         binding = [c for c in r.binding if c.family not in DEFINITIONAL]
+        bases = costs_by_basis(run.loaded.scenario, d) if d else {}
+        if not has_incremental(run.loaded.scenario):
+            bases.pop("incremental", None)
+        p = run.params
         rows.append(
             {
                 "scenario": run.name,
                 "status": str(r.status),
                 "total_cost_usd_m": m.total_cost_usd_m if m else None,
+                "cost_basis": BASIS_NAMES[p.basis],
+                "full_cost_usd_m": bases.get("full"),
+                "incremental_cost_usd_m": bases.get("incremental")
+                if has_incremental(run.loaded.scenario)
+                else None,
+                "europe_group": p.group_label(p.share_group("europe_min_troop_share")),
                 "us_tier": tiers[d.tier[r.periods[0]]] if d else None,
                 "us_command": d.us_command[r.periods[0]] if d else None,
                 "europe_troops": m.europe_troop_share if m else None,

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from guarantor.answer.basis import basis_headline
 from guarantor.answer.explain import money
 from guarantor.answer.results import Result
 from guarantor.model.params import Params
+from guarantor.report.estimates import estimate_blocks
 from guarantor.report.markup import Bullets, Document, Heading, Image, Paragraph, Table
+from guarantor.report.sources import evidence_blocks, scenario_inventory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,9 +179,12 @@ def answer(result: Result, params: Params, t: Mapping[str, pd.DataFrame]) -> lis
     us = tiers[0] if len(set(tiers)) == 1 else f"{tiers[0]} at first, {tiers[-1]} at the end"
     command = "leads" if d.us_command[result.periods[0]] else "does not lead"
     floors = [f"{what} {v:.0%}" for what, v in t["shares"]["europe_minimum"].items() if v == v]
+    troop_group = params.group_label(params.share_group("europe_min_troop_share"))
+    cost_group = params.group_label(params.share_group("europe_min_cost_share"))
+    pays = "pay" if cost_group == troop_group else f"{cost_group} pay"
     second = (
-        f"US air support: {us}; the US {command} command and control; Europe deploys "
-        f"{m.europe_troop_share:.0%} of the troops and pays {m.europe_cost_share:.0%} of the costs"
+        f"US air support: {us}; the US {command} command and control; {troop_group} deploy "
+        f"{m.europe_troop_share:.0%} of the troops and {pays} {m.europe_cost_share:.0%} of the costs"
         + (f" (policy minimums: {', '.join(floors)})." if floors else ".")
     )
     binding = t["binding"]
@@ -246,6 +252,9 @@ def solve_document(
     if loaded.scenario.description:
         doc.add(Paragraph(with_note(loaded.scenario.description, text_note(loaded, "description"))))
     doc.add(Heading("The answer"), Paragraph(" ".join(answer(result, params, t)), emphasis=True))
+    if result.decisions is not None:
+        headline = basis_headline(loaded.scenario, result.decisions)
+        doc.add(Paragraph(f"**{headline[0].upper()}{headline[1:]}**."))
     doc.add(
         Paragraph(
             f"Status: **{result.status}**; objective: `{result.objective}` = {fmt(result.objective_value)}."
@@ -261,7 +270,10 @@ def solve_document(
         doc.add(Heading("Who deploys what"), table_block(t["deployments"], capabilities, index="contributor"))
         paying = t["funding"][(t["funding"]["amount_usd"] > 0) | t["funding"]["gdp_fair_share"].notna()]
         doc.add(Heading("Who pays"), table_block(paying, FUNDING_COLUMNS))
-        shares = table_block(t["shares"], SHARES_COLUMNS, index="share")
+        group = params.group_label(params.share_group("europe_min_troop_share"))
+        named = {"europe": group, "europe_minimum": f"minimum for {group}"}
+        spec = [(k, named.get(k, header), kind) for k, header, kind in SHARES_COLUMNS]
+        shares = table_block(t["shares"], spec, index="share")
         doc.add(Heading("Shares against the policy thresholds"), shares)
         doc.add(Heading("US air support"), table_block(t["tiers"], TIER_COLUMNS))
         if "troops_by_period" in t:
@@ -272,6 +284,8 @@ def solve_document(
         _diagnosis_section(doc, result)
     if result.notes:
         doc.add(Heading("Notes"), Bullets(result.notes))
+    doc.add(*estimate_blocks(loaded.scenario, result.decisions))
+    doc.add(*evidence_blocks(result, params, scenario_inventory(loaded)))
     _sources_section(doc, loaded)
     doc.add(
         Heading("Run manifest"),

@@ -42,6 +42,11 @@ def _figures(data: Any, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]
             yield from _figures(item, f"{prefix}{item['id'] if named else i}.")
 
 
+def figure_mappings(model: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, mapping) for every figure of plain model data (used by `report/sources.py`)."""
+    return _figures(model)
+
+
 def sourced_figures(loaded: LoadedScenario) -> pd.DataFrame:
     """Every sourced or assumed figure of the merged base model, with its citation."""
     import pandas as pd

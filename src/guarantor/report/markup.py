@@ -69,8 +69,8 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(doc: Document, image_folder: str = "charts") -> str:
-    """GitHub-flavoured Markdown; images point at the PNG files next to the report."""
+def to_markdown(doc: Document, image_folder: str = "charts", image_format: str = "png") -> str:
+    """GitHub-flavoured Markdown; images point at the chart files (PNG by default) next to the report."""
     out = [f"# {doc.title}", ""]
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -88,7 +88,7 @@ def to_markdown(doc: Document, image_folder: str = "charts") -> str:
             out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in block.rows]
             out.append("")
         else:
-            out += [f"![{block.alt}]({image_folder}/{block.name}.png)", ""]
+            out += [f"![{block.alt}]({image_folder}/{block.name}.{image_format})", ""]
             if block.caption:
                 out += [f"*{block.caption}*", ""]
     return "\n".join(out).rstrip() + "\n"
@@ -170,14 +170,16 @@ def _html_block(block: Block, images: Mapping[str, bytes]) -> str:
         caption = f"<caption>{_inline(block.caption)}</caption>" if block.caption else ""
         table = '<table class="compact">' if block.compact else "<table>"
         return f"{table}{caption}\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
-    data = base64.b64encode(images[block.name]).decode("ascii")
+    image = images[block.name]
+    mime = "image/png" if image.startswith(b"\x89PNG") else "image/svg+xml"
+    data = base64.b64encode(image).decode("ascii")
     caption = f"<figcaption>{_inline(block.caption)}</figcaption>" if block.caption else ""
     alt = html.escape(block.alt)
-    return f'<figure><img alt="{alt}" src="data:image/svg+xml;base64,{data}">{caption}</figure>'
+    return f'<figure><img alt="{alt}" src="data:{mime};base64,{data}">{caption}</figure>'
 
 
 def to_html(doc: Document, images: Mapping[str, bytes]) -> str:
-    """One HTML file with inline CSS and every chart inlined (`images`: name -> SVG bytes)."""
+    """One HTML file with inline CSS and every chart inlined (`images`: name -> SVG or PNG bytes)."""
     body = "\n".join(_html_block(b, images) for b in doc.blocks)
     title = html.escape(doc.title)
     return (

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+from dataclasses import asdict
 from typing import Any
 
 from guarantor import __version__
+from guarantor.answer.basis import costs_by_basis
 from guarantor.answer.results import Decisions, Result
 from guarantor.model.params import Params, build_params
+from guarantor.report.estimates import estimate_rows
 from guarantor.scenario.loading import LoadedScenario
 
 
@@ -115,8 +118,13 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
                     if v
                 ],
                 "decisions": decisions_payload(d),
+                "cost_basis": {
+                    "optimised": loaded.scenario.cost_basis or loaded.scenario.model.cost_basis,
+                    "annual_cost_usd_m": costs_by_basis(loaded.scenario, d),
+                },
             }
         )
+    payload["published_estimates"] = [asdict(r) for r in estimate_rows(loaded.scenario, result.decisions)]
     payload["constraints"] = [
         {
             "name": c.name,

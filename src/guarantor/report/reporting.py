@@ -8,7 +8,6 @@ and charts saved without timestamps or random ids; only `manifest.created_at` ch
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,13 @@ from guarantor.answer.results import Result
 from guarantor.atomic import report_folder, safe_name, write_json, write_text
 from guarantor.model.params import Params, build_params
 from guarantor.report.payload import result_payload
+from guarantor.report.rendering import (
+    FORMATS,
+    ChartJob,
+    ChartRenderer,
+    chart_renderer,
+    render_figure,
+)
 from guarantor.scenario.loading import LoadedScenario
 
 if TYPE_CHECKING:
@@ -26,33 +32,25 @@ if TYPE_CHECKING:
     from guarantor.report.compare import Run
 
 CHART_FOLDER = "charts"
-METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
-"""No creation dates or software versions inside images, so identical runs give identical bytes."""
 
 
-def render(fig: Figure, fmt: str) -> bytes:
-    """A figure as PNG or SVG bytes, reproducibly."""
-    import matplotlib
-
-    buffer = io.BytesIO()
-    # a fixed salt makes SVG ids reproducible; glyphs as paths render the same in every browser
-    with matplotlib.rc_context(
-        {"svg.hashsalt": "guarantor", "svg.fonttype": "path", "font.family": "DejaVu Sans"}
-    ):
-        fig.savefig(buffer, format=fmt, dpi=150, metadata=METADATA[fmt])
-    return buffer.getvalue()
-
-
-def save_charts(figures: Mapping[str, Figure], folder: Path) -> dict[str, bytes]:
-    """Write charts/<name>.png and .svg; return the SVG bytes for inlining in report.html."""
-    if figures:
+def chart_files(rendered: Mapping[str, Mapping[str, bytes]], folder: Path) -> dict[str, bytes]:
+    """Write charts/<name>.<format>; return the image to inline in report.html (SVG, else PNG)."""
+    if rendered:
         (folder / CHART_FOLDER).mkdir(exist_ok=True)
-    svgs = {}
-    for name, fig in figures.items():
-        (folder / CHART_FOLDER / f"{name}.png").write_bytes(render(fig, "png"))
-        svgs[name] = render(fig, "svg")
-        (folder / CHART_FOLDER / f"{name}.svg").write_bytes(svgs[name])
-    return svgs
+    inline = {}
+    for name, files in rendered.items():
+        for fmt, data in files.items():
+            (folder / CHART_FOLDER / f"{name}.{fmt}").write_bytes(data)
+        inline[name] = files.get("svg", files.get("png", b""))
+    return inline
+
+
+def save_charts(
+    figures: Mapping[str, Figure], folder: Path, formats: tuple[str, ...] = ("png", "svg")
+) -> dict[str, bytes]:
+    """Write charts/<name>.png and .svg (each figure laid out once); return the images to inline."""
+    return chart_files({name: render_figure(fig, formats) for name, fig in figures.items()}, folder)
 
 
 def write_csv(
@@ -64,27 +62,41 @@ def write_csv(
     write_text(path, csv_text(table, index, kinds))
 
 
-def solve_figures(t: Mapping[str, pd.DataFrame], params: Params) -> dict[str, Figure]:
-    """The five charts of a solve report, from its tables."""
+def solve_chart_jobs(t: Mapping[str, pd.DataFrame], params: Params) -> list[ChartJob]:
+    """The five charts of a solve report, from its tables, as jobs any process can draw."""
     from guarantor.report import charts
     from guarantor.report.tables import capability_labels
 
     fair = params.scenario.policy.fair_share
     coverage = {key.split(":", 1)[1]: table for key, table in t.items() if key.startswith("coverage:")}
-    return {
-        "troops": charts.troops_chart(t["deployments"], capability_labels(params), params.ground),
-        "funding": charts.funding_chart(t["funding"], fair.band if fair else None),
-        "shares": charts.shares_chart(t["shares"]),
-        "coverage": charts.coverage_chart(coverage),
-        "tiers": charts.tiers_chart(t["tiers"]),
-    }
+    return [
+        ChartJob("troops", charts.troops_chart, (t["deployments"], capability_labels(params), params.ground)),
+        ChartJob("funding", charts.funding_chart, (t["funding"], fair.band if fair else None)),
+        ChartJob("shares", charts.shares_chart, (t["shares"],)),
+        ChartJob("coverage", charts.coverage_chart, (coverage,)),
+        ChartJob("tiers", charts.tiers_chart, (t["tiers"],)),
+    ]
 
 
-def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, name: str | None = None) -> Path:
+def solve_figures(t: Mapping[str, pd.DataFrame], params: Params) -> dict[str, Figure]:
+    """The five charts of a solve report as Figures, drawn here."""
+    return {job.name: job.figure() for job in solve_chart_jobs(t, params)}
+
+
+def write_solve_report(
+    result: Result,
+    loaded: LoadedScenario,
+    parent: Path,
+    name: str | None = None,
+    renderer: ChartRenderer | None = None,
+    documents: bool = True,
+) -> Path:
     """Write `parent/<name>/` atomically (default name: `run_folder_name`) and return its path.
 
     Without a solution (infeasible, time limit) the folder holds results.json, report.xlsx
-    and the report documents, which explain why there is no plan.
+    and the report documents, which explain why there is no plan. Charts are drawn by
+    `renderer` (its formats; on its workers if it has any), by default here as PNG and SVG.
+    Without `documents` (`solve --fast`) the workbook, the brief and report.md/.html are left out.
     """
     from guarantor.report.brief import gather, write_brief
     from guarantor.report.documents import solve_document
@@ -103,6 +115,7 @@ def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, nam
     with report_folder(parent, name) as folder:
         write_json(folder / "results.json", payload)
         svgs: dict[str, bytes] = {}
+        inline: dict[str, bytes] = {}
         if result.decisions is not None:
             t = solve_tables(result, params)
             allocations = t["allocations"].drop(columns="period") if len(result.periods) == 1 else None
@@ -112,9 +125,9 @@ def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, nam
                 kinds=kinds,
             )
             write_csv(folder / "funding.csv", t["funding"])
-            figures = solve_figures(t, params)
+            jobs = solve_chart_jobs(t, params)
             if params.multi_period:
-                from guarantor.report.timeline import timeline_figures, timeline_tables
+                from guarantor.report.timeline import timeline_jobs, timeline_tables
 
                 timeline = timeline_tables(result, params)
                 t = {**t, **timeline}
@@ -122,19 +135,26 @@ def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, nam
                 money = {str(c): "usd_m" for c in timeline["funding_by_period"]}
                 for key, table in timeline.items():
                     write_csv(folder / f"{key}.csv", table, index=True, kinds={**troop_kind, **money})
-                figures.update(timeline_figures(timeline, params))
-            svgs = save_charts(figures, folder)
+                jobs += timeline_jobs(timeline, params)
+            if renderer is None:
+                with chart_renderer(FORMATS["both"]) as local:
+                    rendered = local.render(jobs)
+            else:
+                rendered = renderer.render(jobs)
+            inline = chart_files(rendered, folder)
+            svgs = {key: files["svg"] for key, files in rendered.items() if "svg" in files}
         else:
             t = {"binding": binding_constraints(result)}
-        write_workbook(
-            folder / "report.xlsx",
-            solve_sheets(result, loaded, params, t, payload["manifest"]),
-            payload["manifest"]["created_at"],
-        )
-        write_brief(folder, gather(result, loaded, params, t, payload, list(svgs)), svgs)
-        doc = solve_document(result, loaded, params, t, payload, list(svgs))
-        write_text(folder / "report.md", to_markdown(doc, CHART_FOLDER))
-        write_text(folder / "report.html", to_html(doc, svgs))
+        if documents:
+            write_workbook(
+                folder / "report.xlsx",
+                solve_sheets(result, loaded, params, t, payload["manifest"]),
+                payload["manifest"]["created_at"],
+            )
+            write_brief(folder, gather(result, loaded, params, t, payload, list(svgs)), svgs)
+            doc = solve_document(result, loaded, params, t, payload, list(inline))
+            write_text(folder / "report.md", to_markdown(doc, CHART_FOLDER, _image_format(renderer)))
+            write_text(folder / "report.html", to_html(doc, inline))
         record = run_record(
             identity,
             result.question,
@@ -147,6 +167,12 @@ def write_solve_report(result: Result, loaded: LoadedScenario, parent: Path, nam
         write_json(folder / "run.json", record)
     write_index(parent)
     return parent / name
+
+
+def _image_format(renderer: ChartRenderer | None) -> str:
+    """The file report.md links to: the PNG when there is one, else the SVG."""
+    formats = renderer.formats if renderer is not None else FORMATS["both"]
+    return "png" if "png" in formats or not formats else "svg"
 
 
 def key_figures(result: Result, params: Params) -> dict[str, str]:

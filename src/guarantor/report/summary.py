@@ -7,9 +7,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from guarantor.answer.basis import basis_headline
 from guarantor.answer.explain import DEFINITIONAL, money
 from guarantor.answer.results import Result
 from guarantor.model.params import build_params
+from guarantor.report.estimates import estimate_line
 from guarantor.scenario.loading import LoadedScenario
 
 SHOWN = 10
@@ -46,6 +48,10 @@ def print_summary(
         f"{' a year' if len(result.periods) == 1 else ' over the horizon'}; US tier: {tier.label}; "
         f"US command: {'yes' if d.us_command[first] else 'no'}"
     )
+    console.print(basis_headline(loaded.scenario, d))
+    line = estimate_line(loaded.scenario, d)
+    if line:
+        console.print(line)
     table = Table(title="Who deploys what and who pays (first period)")
     table.add_column("contributor")
     table.add_column("troops", justify="right")
@@ -69,13 +75,17 @@ def print_summary(
     shares.add_column("threshold", justify="right")
     troop_min = policy.europe_min_troop_share.value if policy.europe_min_troop_share else None
     cost_min = policy.europe_min_cost_share.value if policy.europe_min_cost_share else None
+    troop_group = params.group_label(params.share_group("europe_min_troop_share"))
+    cost_group = params.group_label(params.share_group("europe_min_cost_share"))
     shares.add_row(
-        "Europe, troops",
+        f"{troop_group}, troops",
         f"{m.europe_troop_share:.1%}",
         f">= {troop_min:.0%}" if troop_min is not None else "-",
     )
     shares.add_row(
-        "Europe, costs", f"{m.europe_cost_share:.1%}", f">= {cost_min:.0%}" if cost_min is not None else "-"
+        f"{cost_group}, costs",
+        f"{m.europe_cost_share:.1%}",
+        f">= {cost_min:.0%}" if cost_min is not None else "-",
     )
     shares.add_row("United States, costs", f"{m.us_cost_share:.1%}", "-")
     console.print(shares)
@@ -89,5 +99,6 @@ def print_summary(
         for line in lines[:SHOWN]:
             console.print(f"  - {line}")
         if len(lines) > SHOWN:
-            console.print(f"  ... and {len(lines) - SHOWN} more in report.md")
+            where = "report.md" if (folder / "report.md").exists() else "results.json"
+            console.print(f"  ... and {len(lines) - SHOWN} more in {where}")
     console.print(f"report: {folder}")

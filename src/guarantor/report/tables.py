@@ -40,7 +40,7 @@ def allocations(result: Result, params: Params) -> pd.DataFrame:
     rows = []
     for c in params.contributors:
         for period in result.periods:
-            row: dict[str, object] = {"contributor": c.id, "name": c.name, "bloc": c.bloc.value}
+            row: dict[str, object] = {"contributor": c.id, "name": c.name, "bloc": c.side}
             row["period"] = period
             for k in params.capabilities:
                 row[k] = d.amounts.get((c.id, k, period), 0.0) if d else 0.0
@@ -85,7 +85,7 @@ def funding(result: Result, params: Params) -> pd.DataFrame:
             {
                 "contributor": c.id,
                 "name": c.name,
-                "bloc": c.bloc.value,
+                "bloc": c.side,
                 "amount_usd": round(amount * 1e6, 2),
                 "share": amount / total if total > 1e-9 else 0.0,
                 "share_of_gdp": amount / years / c.gdp_usd_m if c.gdp_usd_m else None,
@@ -140,7 +140,7 @@ def coverage(result: Result, params: Params, period: str | None = None) -> pd.Da
             continue
         by_bloc = dict.fromkeys(BLOCS, 0.0)
         for c in params.contributors:
-            by_bloc[c.bloc.value] += d.amounts.get((c.id, k, period), 0.0) if d else 0.0
+            by_bloc[c.side] += d.amounts.get((c.id, k, period), 0.0) if d else 0.0
         command = params.c2_provides.get(k, 0.0) if d and d.us_command.get(period) else 0.0
         rows.append(
             {

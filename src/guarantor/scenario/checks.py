@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from guarantor.errors import Problem
+from guarantor.scenario.coalition_checks import check_model_coalition, check_scenario_coalition
 from guarantor.scenario.schema import ContributorRule, Model, Scenario
 from guarantor.scenario.validation import misplaced_hint, type_members, type_step
 from guarantor.scenario.yamlio import Key, describe, display_path, named_path, shown, suggest
@@ -202,6 +203,7 @@ def check_model(
     for i in us[1:]:
         out.add(("contributors", i, "bloc"), "only one contributor can have bloc united_states")
     check_numbers(out, model, [Model])
+    check_model_coalition(out, model)
     return out.problems
 
 
@@ -329,6 +331,7 @@ def check_scenario(
     _check_uncertainty(out, data)
     check_numbers(out, {k: v for k, v in data.items() if k != "model"}, [Scenario])
     check_rules(out, data)
+    check_scenario_coalition(out, data)
     return problems + out.problems
 
 

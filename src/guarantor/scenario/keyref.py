@@ -49,9 +49,10 @@ DICT_VALUES = {
 
 FALLBACK = {
     "BudgetCap.of": "What the cap is a fraction of: GDP or the defence budget.",
-    "BudgetCap.applies_to": "Cap European contributors only, or every contributor.",
+    "BudgetCap.applies_to": "Cap the scenario's Europe group only (policy.europe_group), or everyone.",
     "Contributor.name": "Name used in reports.",
-    "Contributor.bloc": "Bloc for share rules: europe, united_states or other.",
+    "Contributor.bloc": "Geography: europe, united_states or other (one united_states); who counts as "
+    "Europe in share rules is set by `groups:` and policy.europe_group.",
     "Contributor.gdp_usd_bn": "Gross domestic product, USD billion.",
     "Contributor.defence_budget_usd_bn": "Annual defence budget, USD billion.",
     "Contributor.active_personnel": "Active-duty military personnel.",
@@ -78,8 +79,10 @@ FALLBACK = {
     "PerContributorNumber.default": "Limit for every contributor without its own.",
     "PerContributorNumber.by_contributor": "Limit per contributor id.",
     "Policy.no_us_ground_troops": "Forbid US ground troops.",
-    "Policy.europe_min_troop_share": "Minimum share of deployed troops that European contributors provide.",
-    "Policy.europe_min_cost_share": "Minimum share of the cost that European contributors pay.",
+    "Policy.europe_min_troop_share": "Minimum share of deployed troops that the Europe group provides "
+    "(a number, or {value, group}).",
+    "Policy.europe_min_cost_share": "Minimum share of the cost that the Europe group pays "
+    "(a number, or {value, group}).",
     "Policy.budget_cap": "Cap each contributor's payment at a fraction of its GDP or defence budget.",
     "Policy.fair_share": "Keep each member's payment within a band around its GDP-proportional share.",
     "Policy.escalation_ceiling": "Cap on the total escalation-risk score.",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guarantor.errors import Origin
@@ -21,6 +21,9 @@ class Resolved:
 
     root: Node
     files: tuple[str, ...]
+    _ids: dict[int, tuple[list[Node], dict[Any, Node]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def data(self) -> dict[str, Any]:
@@ -30,7 +33,7 @@ class Resolved:
         """Origin of the value at `path` (list items by position or id), or its nearest ancestor."""
         node = self.root
         for part in path:
-            found = child(node, part)
+            found = self._child(node, part)
             if found is None:
                 break
             node = found
@@ -40,6 +43,27 @@ class Resolved:
         """Hash of the merged inputs, for the run manifest."""
         text = json.dumps(self.data, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def _child(self, node: Node, part: Key) -> Node | None:
+        """`child`, with each list's items indexed by id on first use (one pass per list, not one
+        per lookup: reports ask for the origin of every figure, so a scan made them quadratic)."""
+        items = node.value
+        if not isinstance(items, list) or isinstance(part, int):
+            return child(node, part)
+        cached = self._ids.get(id(items))
+        if cached is None or cached[0] is not items:
+            index: dict[Any, Node] = {}
+            for item in items:
+                if isinstance(item.value, dict) and "id" in item.value:
+                    key = item.value["id"].value
+                    if _hashable(key):
+                        index.setdefault(key, item)
+            cached = self._ids[id(items)] = (items, index)
+        return cached[1].get(part) if _hashable(part) else child(node, part)
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool) or value is None
 
 
 def child(node: Node, part: Key) -> Node | None:

@@ -53,6 +53,7 @@ class Grade(StrEnum):
 
 
 SourceKind = Literal["dataset", "official", "analysis", "news", "aggregator"]
+CostBasis = Literal["full", "incremental"]
 
 
 class SourceEntry(Strict):
@@ -78,6 +79,10 @@ class Sourced(Strict):
     note: str | None = Field(default=None, description="How the figure was derived (e.g. calc).")
     assumption: str | None = Field(
         default=None, description="Rationale when no source exists: the figure is an assumption."
+    )
+    basis: CostBasis | None = Field(
+        default=None,
+        description="For cost figures: `full` (fully loaded) or `incremental` (what deploying adds).",
     )
 
     @model_validator(mode="after")
@@ -136,7 +141,23 @@ class CapabilityOffer(Strict):
     """What one contributor can supply of one non-troop capability."""
 
     available: NonNegativeSourced = Field(description="Units the contributor could supply.")
-    unit_cost_usd_m: NonNegativeSourced = Field(description="Annual cost per unit, USD million.")
+    unit_cost_usd_m: NonNegativeSourced = Field(
+        description="Annual cost per unit, USD million, fully loaded."
+    )
+    incremental_unit_cost_usd_m: NonNegativeSourced | None = Field(
+        default=None, description="Annual cost per unit that deploying adds (cost_basis: incremental)."
+    )
+
+
+class ReportedOffer(Strict):
+    """A contributor's reported troop offer: if it deploys, at least `troop_min`, at most `troop_cap`."""
+
+    troop_min: NonNegativeSourced | None = Field(
+        default=None, description="Smallest contingent it has said it would send (if it deploys)."
+    )
+    troop_cap: NonNegativeSourced | None = Field(
+        default=None, description="Largest contingent it has said it would send."
+    )
 
 
 class Contributor(Strict):
@@ -153,7 +174,13 @@ class Contributor(Strict):
     )
     stance: SourcedStance
     cost_per_soldier_year_usd: NonNegativeSourced = Field(
-        description="Annual cost of one deployed soldier, USD."
+        description="Annual cost of one deployed soldier, USD, fully loaded."
+    )
+    incremental_cost_per_soldier_year_usd: NonNegativeSourced | None = Field(
+        default=None, description="Annual cost one deployed soldier adds, USD (cost_basis: incremental)."
+    )
+    reported_offer: ReportedOffer | None = Field(
+        default=None, description="Troop offer as reported; applied when policy.reported_offers is on."
     )
     capabilities: dict[Identifier, CapabilityOffer] = Field(
         default_factory=dict, description="Non-troop capabilities on offer, by capability id."
@@ -169,6 +196,9 @@ class UsTier(Strict):
         default_factory=dict, description="Capability id -> units the US provides at this tier."
     )
     annual_cost_usd_m: NonNegativeSourced
+    incremental_annual_cost_usd_m: NonNegativeSourced | None = Field(
+        default=None, description="Annual cost this tier adds (cost_basis: incremental), USD million."
+    )
     escalation_risk: NonNegativeSourced = Field(description="Escalation-risk score (0-10 scale).")
 
 
@@ -177,7 +207,55 @@ class UsCommand(Strict):
 
     provides: dict[Identifier, NonNegativeSourced] = Field(default_factory=dict)
     annual_cost_usd_m: NonNegativeSourced
+    incremental_annual_cost_usd_m: NonNegativeSourced | None = None
     escalation_risk: NonNegativeSourced
+
+
+class Group(Strict):
+    """A named set of contributors that share rules, budget caps and reports refer to (e.g. the EU)."""
+
+    label: str = Field(description="Name used in reports, e.g. 'European NATO members'.")
+    members: list[Identifier] = Field(description="Contributor ids.")
+    source: str | None = Field(default=None, description="Source of the membership when it is a fact.")
+    assumption: str | None = Field(default=None, description="Rationale when the group is a definition.")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _source_or_assumption(self) -> Group:
+        if (self.source is None) == (self.assumption is None):
+            raise ValueError(
+                "give exactly one of `source` (membership is a fact) or `assumption` (a definition)"
+            )
+        return self
+
+
+class DefaultGroup(Strict):
+    """Which group counts as 'Europe' when a scenario does not say, and why."""
+
+    id: Identifier
+    reason: str = Field(description="Why this group is the default reading of 'Europe'.")
+
+
+class PublishedEstimate(Strict):
+    """A published force size or cost, shown beside Guarantor's figure in every solve report."""
+
+    id: Identifier
+    label: str
+    source: str = Field(description="Key in `sources:`.")
+    measures: Literal["force_cost", "force_size", "air_cost", "context"] = Field(
+        description="force_cost: cost of a ground force; force_size: troops only; air_cost: a US air "
+        "role (compared with `tier`); context: shown, never compared."
+    )
+    basis: Literal["full", "incremental", "not_stated"] = Field(
+        default="not_stated", description="Cost basis of the estimate."
+    )
+    troops: float | None = Field(default=None, ge=0, description="Force size (lower end of a range).")
+    troops_high: float | None = Field(default=None, ge=0, description="Upper end of a force-size range.")
+    annual_cost_usd_m: float | None = Field(default=None, ge=0, description="Annual cost (lower end).")
+    annual_cost_high_usd_m: float | None = Field(default=None, ge=0, description="Upper end of the cost.")
+    tier: Identifier | None = Field(default=None, description="US tier an air_cost estimate compares with.")
+    year: int = Field(ge=1990, le=2100)
+    caveat: str = Field(description="One line on why it may differ from Guarantor's figure.")
 
 
 class Model(Strict):
@@ -197,6 +275,20 @@ class Model(Strict):
     contributors: list[Contributor]
     us_air_support_tiers: list[UsTier] = Field(description="Ordered from least to most involvement.")
     us_command_and_control: UsCommand
+    cost_basis: CostBasis = Field(
+        default="full",
+        description="full: fully loaded costs; incremental: only what deploying adds (needs the "
+        "incremental_* figures). A scenario's `cost_basis` overrides it.",
+    )
+    groups: dict[Identifier, Group] = Field(
+        default_factory=dict, description="Named groups of contributors (e.g. eu, european_nato)."
+    )
+    default_group: DefaultGroup | None = Field(
+        default=None, description="The group that counts as Europe by default (else bloc `europe`)."
+    )
+    published_estimates: list[PublishedEstimate] = Field(
+        default_factory=list, description="Published estimates shown beside Guarantor's figures."
+    )
 
     @field_validator("rotation_factor")
     @classmethod
@@ -246,8 +338,38 @@ class PerContributorNumber(Strict):
 
 class ShareRule(Strict):
     value: Share
+    group: Identifier | None = Field(
+        default=None, description="Group the share applies to (default: policy.europe_group)."
+    )
     label: str | None = None
     per_period: bool = Field(default=True, description="Hold in every period (else over horizon).")
+
+
+class LeadNations(Strict):
+    """Framework nations that must carry a minimum share of the deployed troops."""
+
+    ids: list[Identifier] = Field(min_length=1, description="Contributor ids of the lead nations.")
+    min_troop_share: Share | None = Field(
+        default=None, description="Together they deploy at least this share of all troops."
+    )
+    min_share_each: Share | None = Field(
+        default=None, description="Each of them deploys at least this share of all troops."
+    )
+    label: str | None = None
+    per_period: bool = Field(default=True, description="Hold in every period (else over horizon).")
+
+    @model_validator(mode="after")
+    def _some_share(self) -> LeadNations:
+        if self.min_troop_share is None and self.min_share_each is None:
+            raise ValueError("give `min_troop_share` (together) or `min_share_each` (each), or both")
+        return self
+
+
+def _share_rule(value: object) -> object:
+    """The plain-number form `europe_min_troop_share: 0.9` means the default group."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"value": value}
+    return value
 
 
 class Toggle(Strict):
@@ -284,8 +406,24 @@ class Policy(Strict):
     """Policy constraints; each can carry a `label` used in reports."""
 
     no_us_ground_troops: Toggle = Field(default_factory=Toggle)
+    europe_group: Identifier | None = Field(
+        default=None,
+        description="Group that counts as Europe in share rules, budget caps and reports "
+        "(default: the model's default_group).",
+    )
     europe_min_troop_share: ShareRule | None = None
     europe_min_cost_share: ShareRule | None = None
+    lead_nations: LeadNations | None = None
+    reported_offers: Toggle | None = Field(
+        default=None,
+        description="Apply the model's reported offers: cap each contributor at its reported "
+        "troop_cap and, if it deploys, hold it to its troop_min.",
+    )
+    payers: Identifier | list[Identifier] = Field(
+        default="participants",
+        description="Who pays into a common pool: `participants` (those that supply something), a "
+        "group id, or a list of contributor ids. Default with a fair share: its members.",
+    )
     budget_cap: BudgetCap | None = None
     fair_share: FairShare | None = None
     escalation_ceiling: EscalationCeiling | None = None
@@ -295,6 +433,11 @@ class Policy(Strict):
     )
     funding_rule: Literal["own_costs", "common_pool"] = "own_costs"
     total_budget_usd_m: float | None = Field(default=None, ge=0, description="Annual budget cap.")
+
+    @field_validator("europe_min_troop_share", "europe_min_cost_share", mode="before")
+    @classmethod
+    def _plain_share(cls, value: object) -> object:
+        return _share_rule(value)
 
 
 class ContributorRule(Strict):
@@ -383,6 +526,9 @@ class Scenario(Strict):
     horizon: Horizon | None = None
     requirements: dict[Identifier, PerPeriod]
     command_and_control: Literal["us_led", "european_led", "open"] = "open"
+    cost_basis: CostBasis | None = Field(
+        default=None, description="full or incremental; overrides the model's cost_basis."
+    )
     us_air_support: UsAirSupport = Field(default_factory=UsAirSupport)
     policy: Policy = Field(default_factory=Policy)
     contributors: list[ContributorRule] = Field(default_factory=list)

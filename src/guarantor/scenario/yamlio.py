@@ -93,6 +93,35 @@ class _Reader(_Numbers):
     """SafeLoader that only composes nodes; construction is done by `_to_node`."""
 
 
+def _c_reader() -> Any:
+    """libyaml's composer with the same resolvers, where PyYAML was built with libyaml."""
+    base = getattr(yaml, "CSafeLoader", None)
+    if base is None:
+        return None
+    reader: Any = type("_CReader", (base,), {})
+    reader.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT_FLOAT, list("-+0123456789."))
+    return reader
+
+
+C_READER: Any = _c_reader()
+"""libyaml composes ~5x faster than pure Python, with the same nodes and the same (line, column)
+marks (tested on every shipped file and on the broken-input corpus). None: pure Python only."""
+
+
+def compose_documents(text: str) -> list[Any]:
+    """Every document of `text` as composed nodes, by libyaml when available.
+
+    Input libyaml refuses is composed again by the pure-Python loader, so that syntax errors
+    carry the messages and marks the hints below were written for; only broken files pay.
+    """
+    if C_READER is not None:
+        try:
+            return list(yaml.compose_all(text, Loader=C_READER))
+        except Exception:
+            pass  # reported below, by the loader whose messages the hints know
+    return list(yaml.compose_all(text, Loader=_Reader))
+
+
 class _Builder:
     """Turns composed YAML nodes into `Node`s, collecting problems instead of stopping."""
 
@@ -370,7 +399,7 @@ def read_yaml(path: Path) -> Node:
     name = relative_name(path)
     text = _read_text(path, name)
     try:
-        documents = list(yaml.compose_all(text, Loader=_Reader))
+        documents = compose_documents(text)
     except yaml.MarkedYAMLError as err:
         raise InputError([_syntax_problem(err, name, text)]) from None
     except yaml.reader.ReaderError as err:

@@ -113,7 +113,7 @@ def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> Ra
     """
     original = f.model
     optimum = evaluate(original.objective, raw.values)
-    f.model = fixed_integer_lp(original, raw.values) if original.is_mip else original.copy()
+    f.model = fixed_integer_lp(original, raw.values) if original.is_mip else original.derived()
     for j in f.amount.values():  # only the bill is split: deployments stay as the tie-break chose them
         f.model.columns[j].lower = f.model.columns[j].upper = raw.values[j]
     f.model.add_row(

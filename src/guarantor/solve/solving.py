@@ -106,7 +106,9 @@ def _status(stats: Any, options: SolveOptions) -> Status:
     S = pulp.LpSolveStatus
     if stats.has_solution:
         gap = stats.gap_rel
-        proven = gap is None or abs(gap) <= 1e-9
+        # 1e-7: CBC writes solution values to about nine significant digits, so a gap it closed
+        # (its log: "Optimal solution found", gap 0) can read back as ~1e-9 relative
+        proven = gap is None or abs(gap) <= 1e-7
         # CBC reports a gap stop (GapLimit) when it closes the gap completely: that is a proof too
         if code == S.Optimal and (proven or not options.gap):
             return Status.optimal
@@ -150,7 +152,7 @@ def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
 
 def fixed_integer_lp(model: LinearModel, values: list[float]) -> LinearModel:
     """The LP left when every integer decision is fixed at its value (for MIP duals)."""
-    fixed = model.copy()
+    fixed = model.derived()
     for j, column in enumerate(fixed.columns):
         if column.integer:
             v = float(round(values[j]))
