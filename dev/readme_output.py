@@ -39,7 +39,7 @@ def render() -> tuple[str, dict[Path, bytes]]:
     from guarantor.scenario.loading import load_scenario
 
     loaded = load_scenario(SCENARIO)
-    result = solve_scenario(loaded)
+    result = solve_scenario(loaded, robustness=True, explain=True)  # what `guarantor solve` prints
     console = Console(record=True, width=110, color_system=None, force_terminal=False, file=io.StringIO())
     print_summary(result, loaded, Path("reports") / "baseline", console)
     summary = "\n".join(line.rstrip() for line in console.export_text().splitlines())

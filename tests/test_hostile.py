@@ -53,6 +53,10 @@ def run(*args: str | Path) -> tuple[int, str]:
             "expected a Dask scheduler address such as tcp://host:8786, got 'not an address'",
         ),
         (["uncertainty", MINI, "--scheduler", "tcp://host:99999"], "expected a Dask scheduler address"),
+        (["alternatives", MINI, "--plans", "-3"], "'--plans'"),
+        (["alternatives", MINI, "--slack", "nan"], "'--slack': expected a fraction from 0 to 1"),
+        (["serve", "scenarios", "--port", "99999"], "'--port'"),
+        (["serve", "scenarios", "--out", "README.md"], "README.md is a file, not a folder"),
     ],
 )
 def test_option_out_of_range_is_a_usage_error(args: list[str | Path], message: str) -> None:

@@ -27,6 +27,10 @@ def objective_unit(f: Formulation) -> str:
 SINGULAR = {
     "troops": "troop",
     "batteries": "battery",
+    "orbits": "orbit",
+    "detachments": "detachment",
+    "headquarters": "headquarters",
+    "battalions": "battalion",
     "squadrons": "squadron",
     "share": "share point",
     "troops in pool": "troop in the pool",

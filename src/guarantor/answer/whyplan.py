@@ -200,11 +200,11 @@ def _what_if_not(f: Formulation, r: Resolver, result: Result) -> list[Explanatio
         delta = r.z({r.col_upper(j): 0.0 for j in columns}) - r.z0
         what = _what(f, result, c.id)
         if not np.isfinite(delta):
-            claim = f"What if not {c.name}? Without its {what} no plan meets every constraint."
+            claim = f"What if not {c.name}? Without its {what}, no plan meets every constraint."
         elif same(delta, 0.0):
             claim = f"What if not {c.name}? Others could replace its {what} at no extra cost."
         else:
-            claim = f"What if not {c.name}? Without its {what} the cheapest plan costs {usd(delta)} more."
+            claim = f"What if not {c.name}? Without its {what}, the cheapest plan costs {usd(delta)} more."
         found.append(
             Explanation(
                 claim, "what_if_not", c.id, delta * 1e6 if np.isfinite(delta) else float("inf"), "USD"
@@ -223,8 +223,11 @@ def _what(f: Formulation, result: Result, contributor: str) -> str:
     for k in f.params.capabilities:
         v = d.amounts.get((contributor, k, first), 0.0)
         if v:
-            parts.append(f"{v:,.0f} {units.get(k, k) if k != f.params.ground else 'troops'}")
-    return ", ".join(parts) or "contribution"
+            unit = units.get(k, k) if k != f.params.ground else "troops"
+            parts.append(f"{v:,.0f} {singular(unit) if round(v) == 1 else unit}")
+    if len(parts) > 1:
+        return f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return parts[0] if parts else "contribution"
 
 
 def _why_not(f: Formulation, r: Resolver, result: Result) -> list[Explanation]:

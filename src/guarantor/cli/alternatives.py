@@ -5,11 +5,19 @@ print the headline. No `from __future__ import annotations`: typer reads the opt
 from annotations evaluated inside `register`.
 """
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+
+def _slack(value: float) -> float:
+    """`--slack`: a finite fraction from 0 (ties only) to 1."""
+    if not (math.isfinite(value) and 0 <= value <= 1):
+        raise typer.BadParameter(f"expected a fraction from 0 to 1 (0.02 = within 2 %), got {value:g}")
+    return value
 
 
 def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> None:
@@ -22,10 +30,13 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             float,
             typer.Option(
                 "--slack",
-                help="Explore plans whose objective is within this fraction of the optimum (0: ties).",
+                help="Explore plans whose objective is within this fraction of the optimum (0-1; 0: ties).",
+                callback=_slack,
             ),
         ] = 0.02,
-        plans: Annotated[int, typer.Option("--plans", help="Maximally different plans to list.")] = 5,
+        plans: Annotated[
+            int, typer.Option("--plans", min=0, max=50, help="Maximally different plans to list (0-50).")
+        ] = 5,
         out: OutOption = Path("reports"),
         solver: SolverOption = None,
         time_limit: TimeOption = None,

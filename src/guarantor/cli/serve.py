@@ -43,14 +43,17 @@ def serve_project(target: Path, out: Path, host: str, port: int) -> int:
 
 def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> None:
     """Add `serve` to the main app (called by `guarantor.cli.app`)."""
+    from guarantor.cli.common import output_folder
 
     @app.command()
     def serve(
         target: Annotated[
             Path, typer.Argument(help="A scenario file to open, or a folder of scenarios.")
         ] = Path("scenarios"),
-        out: Annotated[Path, typer.Option("--out", help="Folder for exported reports.")] = Path("reports"),
-        port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8765,
+        out: Annotated[
+            Path, typer.Option("--out", help="Folder for exported reports.", callback=output_folder)
+        ] = Path("reports"),
+        port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8765,
         host: Annotated[
             str,
             typer.Option("--host", help="Address to listen on; anything but 127.0.0.1 prints a warning."),
