@@ -160,6 +160,7 @@ def test_evaluate_writes_a_workbook(tmp_path: Path) -> None:
     assert {"Summary", "Violations", "Decisions", "Manifest"} <= set(book.sheetnames)
     summary = {r[0].value: r[1].value for r in book["Summary"].iter_rows(min_row=2)}
     assert summary["feasible"] == "yes" and isinstance(summary["total cost"], int)
+    assert summary["optimum total cost"] == summary["total cost"]  # the saved optimum is the optimum
 
 
 def test_brief_fits_two_pages_on_a4_and_letter(out: Path) -> None:

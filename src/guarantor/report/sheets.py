@@ -302,8 +302,24 @@ def evaluation_sheets(data: Mapping[str, Any]) -> list[Sheet]:
         ("total cost", data["total_cost_usd"], "USD"),
     ]
     rows += [(f"share: {k.replace('_', ' ')}", v, "fraction (0-1)") for k, v in data["shares"].items()]
-    rows += [(k, v, "") for k, v in data.items() if k in ("distance", "gap_usd", "report")]
+    distance = data.get("distance_from_optimum") or {}
+    rows += [
+        (label, distance[key], unit)
+        for key, label, unit in (
+            ("optimum_total_cost_usd", "optimum total cost", "USD"),
+            ("above_optimum_usd", "above the optimum", "USD"),
+            ("above_optimum_pct", "above the optimum", "% of the optimum"),
+        )
+        if distance.get(key) is not None
+    ]
     sheets = [_summary(rows)]
+    if distance.get("moved"):
+        moved = pd.DataFrame({"moved from the optimum": distance["moved"]})
+        sheets.append(
+            Sheet(
+                "Moved from optimum", moved, [Column("moved from the optimum", "moved from the optimum", T)]
+            )
+        )
     violations = pd.DataFrame(data["violations"], columns=["rule", "message", "amount", "unit", "origin"])
     sheets.append(
         Sheet(
