@@ -15,6 +15,8 @@ and the same input always gives the same plan. Rules:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from guarantor.model.formulation import Formulation
 from guarantor.model.linear import INF, Expr, LinearModel, Row, add_expr, evaluate
 from guarantor.scenario.schema import Stance
@@ -28,8 +30,8 @@ The continuous part is then tie-broken on the LP's optimal face (`optimal_face`)
 
 
 def held_copy(f: Formulation, model: LinearModel, values: list[float]) -> LinearModel:
-    """A copy of `model` with its objective held at the value `values` reach."""
-    work = model.copy()
+    """A copy of `model` with its objective held at the value `values` reach (rows shared, never edited)."""
+    work = model.derived()
     optimum = evaluate(model.objective, values)
     work.add_row(
         Row(
@@ -52,7 +54,7 @@ def optimal_face(model: LinearModel, values: list[float], duals: list[float]) ->
     stays at the bound it is at, a row with a non-zero dual at its limit. No tolerance on the
     objective is needed, so the tie-break cannot move the cost even in the last digit.
     """
-    work = model.copy()
+    work = model.derived()  # own columns; a fixed row is replaced, never edited (rows are shared)
     reduced = dict(model.objective)
     for i, row in enumerate(model.rows):
         y = duals[i]
@@ -60,7 +62,7 @@ def optimal_face(model: LinearModel, values: list[float], duals: list[float]) ->
             for j, a in row.coefs.items():
                 reduced[j] = reduced.get(j, 0.0) - a * y
             activity = evaluate(row.coefs, values)
-            work.rows[i].lower = work.rows[i].upper = activity
+            work.rows[i] = replace(row, lower=activity, upper=activity)
     for j, rc in reduced.items():
         if abs(rc) > 1e-9 * max(1.0, abs(model.objective.get(j, 0.0))):
             work.columns[j].lower = work.columns[j].upper = values[j]
