@@ -31,8 +31,17 @@ def page(browser: Any, served: Served) -> Iterator[Any]:
     assert errors == []
 
 
+QUIET = "() => !document.body.classList.contains('busy') && document.body.dataset.classes !== 'pending'"
+"""No request in flight: the answer and its firm/flexible classes (asked for after it) are shown."""
+
+
 def change(page: Any, selector: str, value: str) -> None:
-    """Type a value and leave the field, as a user does (the change event sends it)."""
+    """Type a value and leave the field, as a user does (the change event sends it).
+
+    Waits for the page to be quiet first, so a late reply to an earlier request (the classes)
+    is not taken for the answer to this change.
+    """
+    page.wait_for_function(QUIET)
     before = page.inner_text("#results")
     page.fill(selector, value)
     page.dispatch_event(selector, "change")
@@ -109,6 +118,7 @@ def test_forbid_a_us_tier_and_see_the_plan_change(page: Any, served: Served) -> 
     group = "[data-path='us_air_support.allowed']"
     for tier in tiers:
         if not page.is_checked(f"{group} input[value='{tier.id}']"):
+            page.wait_for_function(QUIET)
             shown = page.inner_text("#results")
             page.check(f"{group} input[value='{tier.id}']")
             page.wait_for_function("t => document.getElementById('results').innerText !== t", arg=shown)
@@ -118,6 +128,7 @@ def test_forbid_a_us_tier_and_see_the_plan_change(page: Any, served: Served) -> 
     assert everything.decisions is not None
     chosen = everything.decisions.tier[everything.periods[0]]
     assert page.inner_text("#us-tier") == labels[chosen]
+    page.wait_for_function(QUIET)
     page.uncheck(f"{group} input[value='{chosen}']")  # forbid the tier the plan uses
     page.wait_for_function("t => document.getElementById('us-tier').innerText !== t", arg=labels[chosen])
     rest = [t for t in labels if t != chosen]

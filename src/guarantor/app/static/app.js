@@ -44,6 +44,7 @@
     document.getElementById("compare").innerHTML = data.compare;
     draw(data.charts || {});
     document.body.dataset.status = data.status;
+    document.body.dataset.classes = data.classes_pending ? "pending" : "done";  // lets tests wait for quiet
     if (data.classes_pending) { classes(sequence); }
   }
 
@@ -149,5 +150,6 @@
     });
   });
   draw(initial.charts || {});
+  document.body.dataset.classes = initial.classes_pending ? "pending" : "done";
   if (initial.classes_pending) { classes(sequence); }
 })();
