@@ -1,7 +1,8 @@
 """Benchmark: `guarantor solve` and `--help` against the import floor, and `guarantor uncertainty`
 against a hand-written highspy loop on the same problems.
 
-Run from the repository root:  .venv/bin/python benchmarks/run.py [--samples 10000] [--rounds 5]
+Run from the repository root:
+    .venv/bin/python benchmarks/run.py [--samples 10000] [--rounds 5] [--part solve|uncertainty]
 
 First, one solve: in each round the script runs, back to back, the import floor
 (`python -c "import pulp, pandas, matplotlib.pyplot"`), `guarantor solve scenarios/baseline.yaml`
@@ -268,6 +269,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--rounds", type=int, default=5, help="paired rounds of the one-solve timings")
+    parser.add_argument(
+        "--part", choices=("all", "solve", "uncertainty"), default="all", help="run only one half"
+    )
     args = parser.parse_args()
     from guarantor.analysis.workers import default_workers
     from guarantor.solve.solving import silence_highs_banner
@@ -276,7 +280,10 @@ def main() -> None:
     workers = default_workers()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     print(f"load average at start: {', '.join(f'{v:.1f}' for v in os.getloadavg())}")
-    report_one_solve(args.rounds)
+    if args.part in ("all", "solve"):
+        report_one_solve(args.rounds)
+    if args.part == "solve":
+        return
     lp = scenario(
         "pure LP (baseline relaxed, US tier fixed)", lp_overrides(), args.samples, args.seed, workers
     )

@@ -11,8 +11,12 @@ process's peak resident memory. Parts:
   load      read YAML, merge, validate           build     the linear model (formulate)
   handover  the model handed to PuLP/HiGHS       solve     HiGHS (every solve: levels, polish)
   explain   constraint reports and reduced costs check     the independent checker
+  robustness how firm the answer is (re-solves)  why       explanations confirmed by re-solving
   tables    result tables and CSV files          charts    chart building and rendering
   documents report.md/.html, report.xlsx, brief  total     the whole solve + report
+
+The report is written in process, one job after another (`report.solvejobs`), so each part's
+time is its own; `guarantor solve` runs the same jobs on two workers.
 
 It then prints each part's growth exponent, the slope of log(time) against log(columns),
 over the contributor series (100 → 1,600 at 10 × 10) and the period series (1 → 40 at
@@ -40,7 +44,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scalegen import write_scaled
 
-PARTS = ("load", "build", "handover", "solve", "explain", "check", "tables", "charts", "documents")
+PARTS = (
+    "load", "build", "handover", "solve", "explain", "robustness", "why", "check", "tables", "charts",
+    "documents",
+)  # fmt: skip
 CONTRIBUTOR_SERIES = [(n, 10, 10) for n in (100, 200, 400, 800, 1600)]
 PERIOD_SERIES = [(100, 10, t) for t in (1, 5, 10, 20, 40)]
 QUICK_CONTRIBUTORS = [(n, 10, 2) for n in (50, 100, 200, 400)]
@@ -72,7 +79,7 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
     from guarantor.answer import assemble
     from guarantor.answer.checker import check_solution
     from guarantor.model.params import build_params
-    from guarantor.report import documents, markup, rendering, reporting, tables, timeline
+    from guarantor.report import markup, rendering, reporting
     from guarantor.scenario.loading import load_scenario
     from guarantor.solve import pipeline, solving
 
@@ -85,23 +92,25 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
         return f
 
     assemble.formulate = counting
-    from guarantor.report import brief, xlsx
+    from guarantor.answer import robustness, whyplan
+    from guarantor.report import brief, solvejobs
 
     timed = (
         (solving, "to_pulp", "handover"),
         (pulp.LpProblem, "solve", "solve"),
         (assemble, "constraint_reports", "explain"),
         (assemble, "reduced_costs", "explain"),
-        (tables, "solve_tables", "tables"),
-        (timeline, "timeline_tables", "tables"),
-        (reporting, "write_csv", "tables"),
-        (rendering.ChartRenderer, "render", "charts"),
+        (robustness, "near_optimal", "robustness"),
+        (whyplan, "explain_plan", "why"),
+        (solvejobs, "_prepare", "tables"),
+        (solvejobs, "csv_job", "tables"),
+        (solvejobs, "chart_job", "charts"),
         (reporting, "chart_files", "charts"),
-        (documents, "solve_document", "documents"),
-        (markup, "to_markdown", "documents"),
+        (solvejobs, "document_job", "documents"),
+        (solvejobs, "workbook_job", "documents"),
+        (solvejobs, "pdf_job", "documents"),
         (markup, "to_html", "documents"),
-        (xlsx, "write_workbook", "documents"),
-        (brief, "write_brief", "documents"),
+        (brief, "to_html", "documents"),
     )
     for owner, attribute, part in timed:
         setattr(owner, attribute, _timed(times, part, getattr(owner, attribute)))
@@ -109,7 +118,8 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
     start, cpu = time.perf_counter(), time.process_time()
     loaded = load_scenario(path)
     times["load"], CPU["load"] = time.perf_counter() - start, time.process_time() - cpu
-    result = assemble.solve_scenario(loaded, pipeline.options_for(loaded))
+    # as `guarantor solve` does by default: with the robustness block and checked explanations
+    result = assemble.solve_scenario(loaded, pipeline.options_for(loaded), robustness=True, explain=True)
     params = build_params(loaded.scenario)
     before, cpu_before = time.perf_counter(), time.process_time()
     assert result.decisions is not None, result.status

@@ -20,3 +20,7 @@ extra=""
 [ "${1:-}" = "dev" ] && extra="[dev]"
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/python -m pip install --quiet -e ".${extra}"
+# Compile Guarantor's own modules now, as pip does for every other package: with an editable
+# install nothing else does, and where PYTHONDONTWRITEBYTECODE is set (CI images, containers)
+# every command would compile ~100 modules again (~0.15 s in each process).
+.venv/bin/python -m compileall -q src/guarantor >/dev/null

@@ -183,26 +183,58 @@ def test_worker_processes_render_the_same_bytes() -> None:
 
 RUN_CLI = """
 import sys
-from guarantor.cli.app import main
+from guarantor.cli import main
 sys.argv = ["guarantor", *sys.argv[1:]]
 try:
     main()
 finally:
-    print("matplotlib imported:", "matplotlib" in sys.modules, file=sys.stderr)
+    for name in ("matplotlib", "pandas", "xlsxwriter"):
+        print(f"{name} imported:", name in sys.modules, file=sys.stderr)
 """
 
 
 def test_real_command_renders_on_workers_and_leaves_no_process(tmp_path: Path) -> None:
-    """The console command draws on spawned workers (it never imports matplotlib itself), writes
-    the same chart bytes as an in-process run, and no process of its group outlives it."""
-    stderr = run_command(
-        "solve", str(MINI), "--out", str(tmp_path / "w"), "--quiet", env={"GUARANTOR_CHART_WORKERS": "2"}
-    )
-    assert "matplotlib imported: False" in stderr
-    CliRunner().invoke(app, ["solve", str(MINI), "--out", str(tmp_path / "p"), "--quiet"])
-    workers = {p.name: p.read_bytes() for p in (tmp_path / "w" / "mini-baseline" / "charts").iterdir()}
-    here = {p.name: p.read_bytes() for p in (tmp_path / "p" / "mini-baseline" / "charts").iterdir()}
-    assert workers == here and len(here) == 10
+    """The console command hands its report to workers (it never imports matplotlib, pandas or
+    XlsxWriter itself), writes the same files as an in-process run, and no process of its group
+    (workers, their fork server, the resource tracker) outlives it."""
+    for charts in ("both", "none"):
+        stderr = run_command(
+            "solve", str(MINI), "--out", str(tmp_path / f"w-{charts}"), "--quiet", "--charts", charts,
+            env={"GUARANTOR_CHART_WORKERS": "2"},
+        )  # fmt: skip
+        assert "matplotlib imported: False" in stderr and "pandas imported: False" in stderr
+        assert "xlsxwriter imported: False" in stderr
+        CliRunner().invoke(app, ["solve", str(MINI), "--out", str(tmp_path / f"p-{charts}"), "--quiet",
+                                 "--charts", charts])  # fmt: skip
+        workers, here = (_files(tmp_path / f"{kind}-{charts}" / "mini-baseline") for kind in ("w", "p"))
+        assert workers == here
+        assert len([name for name in here if name.startswith("charts/")]) == (10 if charts == "both" else 0)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file of a report whose bytes do not hold the run's time (text files with it blanked)."""
+    import json
+
+    created = json.loads((folder / "results.json").read_text())["manifest"]["created_at"]
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix not in (".pdf", ".xlsx"):
+            files[str(path.relative_to(folder))] = path.read_bytes().replace(created.encode(), b"T")
+    assert {"allocations.csv", "report.md", "report.html", "brief.html"} <= set(files)
+    return files
+
+
+def test_prestart_reads_only_what_it_needs() -> None:
+    """`solve` starts its workers' server before parsing; what it imports follows `--charts`."""
+    from guarantor.cli.prestart import preload_for
+    from guarantor.report.rendering import CHART_PRELOAD, DOCUMENT_PRELOAD
+
+    assert preload_for(["solve", "a.yaml"]) == CHART_PRELOAD
+    assert preload_for(["solve", "a.yaml", "--charts", "none"]) == DOCUMENT_PRELOAD
+    assert preload_for(["solve", "--charts=none", "a.yaml"]) == DOCUMENT_PRELOAD
+    assert preload_for(["solve", "a.yaml", "--charts", "svg"]) == CHART_PRELOAD
+    for argv in (["solve", "a.yaml", "--fast"], ["solve", "--help"], ["compare", "a", "b"], []):
+        assert preload_for(argv) is None
 
 
 SIGTERM_RUN = """

@@ -11,7 +11,7 @@ import pytest
 
 from guarantor.api import solve_scenario
 from guarantor.model.params import build_params
-from guarantor.report import reporting, tables
+from guarantor.report import reporting, solvejobs, tables
 from guarantor.report.compare import Run, compare_tables
 from guarantor.report.documents import answer, fmt
 from guarantor.report.inputs import input_diff, scenario_figures, source_list, sourced_figures
@@ -197,7 +197,7 @@ def test_failed_report_leaves_the_previous_one_untouched(
     def broken(*args: object) -> None:
         raise RuntimeError("disk full half-way through the charts")
 
-    monkeypatch.setattr(reporting, "solve_chart_jobs", broken)
+    monkeypatch.setattr(solvejobs, "solve_chart_jobs", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         solve_into(tmp_path, "requirements.ground_troops=12000")
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

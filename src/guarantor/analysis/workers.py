@@ -138,38 +138,17 @@ def worker_pool(workers: int) -> Iterator[Any]:
         return
     import multiprocessing
 
-    from guarantor.report.rendering import reap_at_exit, sigterm_exits
+    from guarantor.report.rendering import reap_at_exit, sigterm_exits, single_threaded_children
 
     reap_at_exit()  # nothing of the pool outlives the command, SIGTERM included (tested)
     with (
         sigterm_exits(),
-        _single_threaded_children(),
+        single_threaded_children(),
         multiprocessing.get_context("spawn").Pool(workers, _warm_worker) as pool,
     ):
         yield pool
         pool.close()  # done: let the workers finish and exit on their own
         pool.join()
-
-
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-@contextmanager
-def _single_threaded_children() -> Iterator[None]:
-    """Children start with one BLAS thread: idle BLAS threads spin and steal the other worker's core.
-
-    Measured: two workers ran no faster than one until this was set.
-    """
-    saved = {key: os.environ.get(key) for key in BLAS_THREADS}
-    os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def chunks_local(plan: Plan, pool: Any) -> Iterator[ChunkResult]:

@@ -68,15 +68,17 @@ def solve_many(
 ) -> int:
     """Solve each scenario; the exit code is the worst outcome (input > infeasible > no solution).
 
-    The chart renderer starts first: its workers (real commands only) import matplotlib while
-    the scenarios load and solve, and are shut down before this returns.
+    The report's workers start first (real commands only): their fork server imports the report
+    stack while the scenarios load and solve; they are shut down before this returns.
     """
     from guarantor.cli.common import STATE
-    from guarantor.report.rendering import chart_renderer, chart_workers
+    from guarantor.report.rendering import CHART_PRELOAD, DOCUMENT_PRELOAD, chart_renderer, chart_workers
 
     report = report or ReportChoice(("png", "svg"))
-    workers = chart_workers() if STATE.get("chart_workers") and report.charts else 0
-    with chart_renderer(report.charts, workers) as renderer:  # workers warm up from here on
+    drawn = bool(report.charts or report.documents)
+    workers = chart_workers() if STATE.get("chart_workers") and drawn else 0
+    preload = CHART_PRELOAD if report.charts else DOCUMENT_PRELOAD
+    with chart_renderer(report.charts, workers, preload) as renderer:  # workers warm up from here on
         from guarantor.answer.verify import verified
         from guarantor.api import options_for, solve_scenario
         from guarantor.report.reporting import PLAN_FOLDER, run_folder_name, write_solve_report

@@ -6,14 +6,15 @@ and matplotlib's import (~0.6 s) was paid by the command itself. So:
 
 - `render_figure` lays a figure out once and saves every format from that layout;
 - chart functions draw a series as one compound path (`chartkit.hbars`);
-- `ChartRenderer` can start spawned workers when a command begins: they import matplotlib
-  and warm the font cache while the command loads and solves, then build and render the
-  figures from their tables (`ChartJob`: a module-level function and picklable arguments).
-  The command itself then never imports matplotlib. Results are identical to rendering in
-  process (same code, same settings; tested byte for byte).
+- `ChartRenderer` runs a report's jobs (`ChartJob`s, or any module-level function) on worker
+  processes forked from a fork server that imported matplotlib (and, for `solve`, the whole
+  report stack, `solvejobs`) and warmed the font cache while the command loaded and solved.
+  The command itself then never imports matplotlib or pandas. Results are identical to
+  rendering in process (same code, same settings; tested byte for byte).
 
-Workers are spawned, never forked, and shut down when the renderer closes, so no process
-outlives the command.
+Workers come from a fork server that never ran HiGHS (the command's own process is never
+forked), and the pool, the server and multiprocessing's resource tracker are shut down and
+reaped when the command ends, so no process outlives it.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
     from matplotlib.figure import Figure
 
+T = TypeVar("T")
 CHART_CHOICES = ("none", "png", "svg", "both")
 FORMATS: dict[str, tuple[str, ...]] = {"none": (), "png": ("png",), "svg": ("svg",), "both": ("png", "svg")}
 DPI = 150
@@ -99,20 +101,15 @@ def run_job(job: ChartJob, formats: tuple[str, ...]) -> dict[str, bytes]:
     return render_figure(job.figure(), formats)
 
 
-def _warm() -> None:
-    """Worker start: pay matplotlib's import and font loading while the command loads and solves."""
-    quiet_worker()
-    import pandas  # noqa: F401  (chart tables arrive as DataFrames)
-    from matplotlib.backends import backend_agg, backend_svg  # noqa: F401
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(1, 1))
-    fig.subplots().set_title("warm")
-    render_figure(fig, ("png", "svg"))
+CHART_PRELOAD = ("guarantor.report.warm_tables", "guarantor.report.warm_charts")
+"""What the fork server imports for a report with charts: the brief's PDF is then drawn by the
+command itself (idle while the workers draw), so fpdf2 is not among them."""
+DOCUMENT_PRELOAD = ("guarantor.report.warm_tables", "fpdf")
+"""... and without charts, where the workers draw the PDF too."""
 
 
 def chart_workers() -> int:
-    """Worker processes for charts: `GUARANTOR_CHART_WORKERS`, else one per core up to two."""
+    """Worker processes for reports: `GUARANTOR_CHART_WORKERS`, else one per core up to two."""
     value = os.environ.get("GUARANTOR_CHART_WORKERS", "")
     if value.strip().isdigit():
         return int(value)
@@ -120,20 +117,43 @@ def chart_workers() -> int:
     return min(2, cores)
 
 
+def start_fork_server(preload: Sequence[str]) -> Any:
+    """Start the report workers' fork server (once per process) and return its context.
+
+    It imports `preload` in the background: this returns at once. A server already running
+    (started early by the command line) is kept, with what it preloaded.
+    """
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    reap_at_exit()
+    context = multiprocessing.get_context("forkserver")
+    if getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None) is None:
+        context.set_forkserver_preload(list(preload))
+    with single_threaded_children():  # the server's environment is every worker's
+        forkserver.ensure_running()
+    return context
+
+
 class ChartRenderer:
-    """Renders chart jobs to bytes, in process (`workers=0`) or on spawned, pre-warmed workers."""
+    """Runs a report's jobs (charts above all) in process (`workers=0`) or on worker processes.
 
-    def __init__(self, formats: tuple[str, ...], workers: int = 0) -> None:
+    The workers are forked from a fork server that starts when the renderer does and imports
+    `preload` (matplotlib, pandas, fpdf2, XlsxWriter and the report code, fonts warmed) on the
+    other core while the command loads and solves; every worker then starts with all of that
+    already imported (one import, not one per worker). The server has never run HiGHS, so
+    forking it is safe. Workers are created at the first job and shut down on `close`.
+    """
+
+    def __init__(
+        self, formats: tuple[str, ...], workers: int = 0, preload: Sequence[str] = CHART_PRELOAD
+    ) -> None:
         self.formats = formats
+        self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
-        if formats and workers > 0:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            reap_at_exit()
-            self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), initializer=_warm)
-            for _ in range(workers):  # start every worker now, not at the first job
-                self.pool.submit(int)
+        self.context: Any = None
+        if workers > 0:
+            self.context = start_fork_server(preload)
 
     @classmethod
     def on_pool(cls, pool: Any, formats: tuple[str, ...]) -> ChartRenderer:
@@ -144,6 +164,24 @@ class ChartRenderer:
 
     borrowed: Any = None
 
+    @property
+    def parallel(self) -> bool:
+        return self.workers > 0 or self.borrowed is not None
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """Start `fn(*args)` (a module-level function) on a worker, or later here; the returned
+        function waits for its value."""
+        if self.borrowed is not None:
+            pending = self.borrowed.apply_async(fn, args)
+            return pending.get  # type: ignore[no-any-return]
+        if self.workers > 0:
+            if self.pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+
+                self.pool = ProcessPoolExecutor(self.workers, self.context, initializer=quiet_worker)
+            return self.pool.submit(fn, *args).result
+        return _Later(fn, args)
+
     def render(self, jobs: Sequence[ChartJob]) -> dict[str, dict[str, bytes]]:
         """name -> format -> bytes, in job order; nothing when the formats are empty."""
         return self.start(jobs)()
@@ -152,20 +190,46 @@ class ChartRenderer:
         """Start the jobs (on the workers, if any); the returned function waits for them."""
         if not self.formats:
             return dict
-        if self.borrowed is not None:
-            pending = [self.borrowed.apply_async(run_job, (job, self.formats)) for job in jobs]
-            return lambda: {job.name: p.get() for job, p in zip(jobs, pending, strict=True)}
-        if self.pool is None:
-            return lambda: {job.name: run_job(job, self.formats) for job in jobs}
-        futures: list[Future[dict[str, bytes]]] = [
-            self.pool.submit(run_job, job, self.formats) for job in jobs
-        ]
-        return lambda: {job.name: f.result() for job, f in zip(jobs, futures, strict=True)}
+        pending = [self.submit(run_job, job, self.formats) for job in jobs]
+        return lambda: {job.name: wait() for job, wait in zip(jobs, pending, strict=True)}
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+class _Later:
+    """A job run in process when its value is first asked for, once."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.fn, self.args, self.done, self.value = fn, args, False, None
+
+    def __call__(self) -> Any:
+        if not self.done:
+            self.value, self.done = self.fn(*self.args), True
+        return self.value
+
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextmanager
+def single_threaded_children() -> Iterator[None]:
+    """Children start with one BLAS thread: idle BLAS threads spin and steal the other worker's core.
+
+    Measured: two workers ran no faster than one until this was set.
+    """
+    saved = {key: os.environ.get(key) for key in BLAS_THREADS}
+    os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 _REAPING: list[bool] = []
@@ -216,16 +280,27 @@ def sigterm_exits() -> Iterator[None]:
 
 
 def quiet_worker() -> None:
-    """Worker start: Ctrl-C is the parent's to handle (no KeyboardInterrupt traceback per worker)."""
+    """Worker start: Ctrl-C is the parent's to handle (no KeyboardInterrupt traceback per worker).
+
+    `gc.freeze()` keeps the collector off everything inherited from the fork server, so it
+    does not write to (and so copy) the pages the workers share with it.
+    """
+    import gc
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
 
 
 def _reap() -> None:
-    from multiprocessing import resource_tracker, util
+    from multiprocessing import forkserver, resource_tracker, util
 
     util._exit_function()  # type: ignore[attr-defined]
+    server = getattr(forkserver, "_forkserver", None)
+    stop_server = getattr(server, "_stop", None)
+    if stop_server is not None:  # close its "alive" pipe and wait for it
+        with suppress(OSError, ChildProcessError):
+            stop_server()
     tracker = getattr(resource_tracker, "_resource_tracker", None)
     stop = getattr(tracker, "_stop", None)
     if stop is not None:
@@ -234,11 +309,13 @@ def _reap() -> None:
 
 
 @contextmanager
-def chart_renderer(formats: tuple[str, ...], workers: int = 0) -> Iterator[ChartRenderer]:
+def chart_renderer(
+    formats: tuple[str, ...], workers: int = 0, preload: Sequence[str] = CHART_PRELOAD
+) -> Iterator[ChartRenderer]:
     """A renderer whose workers are shut down on leaving the block, whatever happened inside
     (SIGTERM included)."""
-    with sigterm_exits() if workers and formats else _nothing():
-        renderer = ChartRenderer(formats, workers)
+    with sigterm_exits() if workers else _nothing():
+        renderer = ChartRenderer(formats, workers, preload)
         try:
             yield renderer
         finally:

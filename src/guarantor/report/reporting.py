@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guarantor.answer.results import Result
-from guarantor.atomic import report_folder, safe_name, write_json, write_text
+from guarantor.atomic import report_folder, safe_name, write_bytes, write_json, write_text
 from guarantor.model.params import Params, build_params
 from guarantor.report.payload import result_payload
 from guarantor.report.rendering import (
     FORMATS,
-    ChartJob,
     ChartRenderer,
     chart_renderer,
     render_figure,
@@ -62,24 +61,10 @@ def write_csv(
     write_text(path, csv_text(table, index, kinds))
 
 
-def solve_chart_jobs(t: Mapping[str, pd.DataFrame], params: Params) -> list[ChartJob]:
-    """The five charts of a solve report, from its tables, as jobs any process can draw."""
-    from guarantor.report import charts
-    from guarantor.report.tables import capability_labels
-
-    fair = params.scenario.policy.fair_share
-    coverage = {key.split(":", 1)[1]: table for key, table in t.items() if key.startswith("coverage:")}
-    return [
-        ChartJob("troops", charts.troops_chart, (t["deployments"], capability_labels(params), params.ground)),
-        ChartJob("funding", charts.funding_chart, (t["funding"], fair.band if fair else None)),
-        ChartJob("shares", charts.shares_chart, (t["shares"],)),
-        ChartJob("coverage", charts.coverage_chart, (coverage,)),
-        ChartJob("tiers", charts.tiers_chart, (t["tiers"],)),
-    ]
-
-
 def solve_figures(t: Mapping[str, pd.DataFrame], params: Params) -> dict[str, Figure]:
     """The five charts of a solve report as Figures, drawn here."""
+    from guarantor.report.solvejobs import solve_chart_jobs
+
     return {job.name: job.figure() for job in solve_chart_jobs(t, params)}
 
 
@@ -97,66 +82,78 @@ def write_solve_report(
     and the report documents, which explain why there is no plan. Charts are drawn by
     `renderer` (its formats; on its workers if it has any), by default here as PNG and SVG.
     Without `documents` (`solve --fast`) the workbook, the brief and report.md/.html are left out.
+
+    Everything that needs pandas, matplotlib, fpdf2 or XlsxWriter is a `solvejobs` job: on the
+    renderer's workers the jobs run in parallel (charts first, the brief's PDF as soon as its two
+    charts exist) and this process only writes what they return.
     """
-    from guarantor.report.brief import gather, write_brief
-    from guarantor.report.documents import solve_document
-    from guarantor.report.index import claim_folder, run_record, write_index
-    from guarantor.report.markup import to_html, to_markdown
-    from guarantor.report.sheets import solve_sheets
-    from guarantor.report.tables import amount_kinds, binding_constraints, solve_tables
-    from guarantor.report.xlsx import write_workbook
+    from guarantor.report.index import claim_folder
 
     params = build_params(loaded.scenario)
     payload = result_payload(result, loaded, params)
     name = name or run_folder_name(result.scenario)
-    identity = {"kind": "solve", "scenario": result.scenario}
-    claim_folder(parent, name, identity)
-    kinds = amount_kinds(params)
+    claim_folder(parent, name, identity_of(result))
+    if renderer is None:
+        with chart_renderer(FORMATS["both"]) as local:
+            return _write_solve(result, loaded, params, payload, parent, name, local, documents)
+    return _write_solve(result, loaded, params, payload, parent, name, renderer, documents)
+
+
+def _write_solve(
+    result: Result,
+    loaded: LoadedScenario,
+    params: Params,
+    payload: dict[str, Any],
+    parent: Path,
+    name: str,
+    renderer: ChartRenderer,
+    documents: bool,
+) -> Path:
+    from guarantor.report import solvejobs as sj
+    from guarantor.report.brief import CHARTS as BRIEF_CHARTS
+    from guarantor.report.brief import to_html as brief_html
+    from guarantor.report.index import run_record, write_index
+    from guarantor.report.markup import to_html
+
+    formats = renderer.formats
+    bundle = sj.Bundle(result, loaded, payload, formats, _image_format(renderer))
+    if renderer.parallel:
+        token, blob = sj.pack(bundle)
+    else:
+        token, blob = f"here-{id(bundle)}", None
+        sj.adopt(token, bundle)
+    names = sj.chart_names(result, params) if formats else ()
+    # the brief's charts and the documents first. With charts, this process draws the brief's
+    # PDF from them (it is idle by then) while the workers draw the rest; without, a worker does.
+    first = [n for n in names if n in BRIEF_CHARTS]
+    charts = {n: renderer.submit(sj.chart_job, token, blob, n) for n in first}
+    if documents:
+        document = renderer.submit(sj.document_job, token, blob, names)
+    charts |= {n: renderer.submit(sj.chart_job, token, blob, n) for n in names if n not in first}
+    tables = renderer.submit(sj.csv_job, token, blob)
+    if documents:
+        workbook = renderer.submit(sj.workbook_job, token, blob)
+        if names and renderer.parallel:
+            import fpdf  # noqa: F401  (while the workers work)
     with report_folder(parent, name) as folder:
         write_json(folder / "results.json", payload)
-        svgs: dict[str, bytes] = {}
-        inline: dict[str, bytes] = {}
-        if result.decisions is not None:
-            t = solve_tables(result, params)
-            allocations = t["allocations"].drop(columns="period") if len(result.periods) == 1 else None
-            write_csv(
-                folder / "allocations.csv",
-                t["allocations"] if allocations is None else allocations,
-                kinds=kinds,
-            )
-            write_csv(folder / "funding.csv", t["funding"])
-            jobs = solve_chart_jobs(t, params)
-            if params.multi_period:
-                from guarantor.report.timeline import timeline_jobs, timeline_tables
-
-                timeline = timeline_tables(result, params)
-                t = {**t, **timeline}
-                troop_kind = {str(c): kinds.get(params.ground, "count") for c in timeline["troops_by_period"]}
-                money = {str(c): "usd_m" for c in timeline["funding_by_period"]}
-                for key, table in timeline.items():
-                    write_csv(folder / f"{key}.csv", table, index=True, kinds={**troop_kind, **money})
-                jobs += timeline_jobs(timeline, params)
-            if renderer is None:
-                with chart_renderer(FORMATS["both"]) as local:
-                    rendered = local.render(jobs)
-            else:
-                rendered = renderer.render(jobs)
-            inline = chart_files(rendered, folder)
-            svgs = {key: files["svg"] for key, files in rendered.items() if "svg" in files}
-        else:
-            t = {"binding": binding_constraints(result)}
         if documents:
-            write_workbook(
-                folder / "report.xlsx",
-                solve_sheets(result, loaded, params, t, payload["manifest"]),
-                payload["manifest"]["created_at"],
-            )
-            write_brief(folder, gather(result, loaded, params, t, payload, list(svgs)), svgs)
-            doc = solve_document(result, loaded, params, t, payload, list(inline))
-            write_text(folder / "report.md", to_markdown(doc, CHART_FOLDER, _image_format(renderer)))
+            doc, markdown, brief = document()
+            pngs = {n: charts[n]()["png"] for n in brief.charts if "png" in formats}
+            pdf = sj.pdf_job(brief, pngs) if names else renderer.submit(sj.pdf_job, brief, pngs)()
+        for file, text in tables().items():
+            write_text(folder / file, text)
+        rendered = {n: charts[n]() for n in names}
+        inline = chart_files(rendered, folder)
+        if documents:
+            write_bytes(folder / "report.xlsx", workbook())
+            svgs = {n: files["svg"] for n, files in rendered.items() if "svg" in files}
+            write_text(folder / "brief.html", brief_html(brief, svgs))
+            write_bytes(folder / "brief.pdf", pdf)
+            write_text(folder / "report.md", markdown)
             write_text(folder / "report.html", to_html(doc, inline))
         record = run_record(
-            identity,
+            identity_of(result),
             result.question,
             str(result.status),
             loaded.overrides,
@@ -167,6 +164,10 @@ def write_solve_report(
         write_json(folder / "run.json", record)
     write_index(parent)
     return parent / name
+
+
+def identity_of(result: Result) -> dict[str, str]:
+    return {"kind": "solve", "scenario": result.scenario}
 
 
 def _image_format(renderer: ChartRenderer | None) -> str:

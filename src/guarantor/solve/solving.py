@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
-
-import pulp
+from typing import TYPE_CHECKING, Any
 
 from guarantor.errors import SolverError
 from guarantor.model.linear import INF, LinearModel
 from guarantor.solve.highs_banner import silence_highs_banner
+
+if TYPE_CHECKING:
+    import pulp
 
 
 class Status(StrEnum):
@@ -64,7 +65,13 @@ def solver_version(name: str) -> str:
 
 
 def to_pulp(model: LinearModel, name: str = "guarantor") -> tuple[pulp.LpProblem, list[Any], list[Any]]:
-    """A PuLP problem with the same columns and rows, in the same order."""
+    """A PuLP problem with the same columns and rows, in the same order.
+
+    PuLP is imported here, not at the top: the report workers import this module (for
+    `Status`) and need none of PuLP's 0.15 s of solver back-ends.
+    """
+    import pulp
+
     problem = pulp.LpProblem(name, pulp.LpMinimize)
     variables = [
         problem.add_variable(
@@ -93,6 +100,8 @@ def to_pulp(model: LinearModel, name: str = "guarantor") -> tuple[pulp.LpProblem
 
 
 def _solver(options: SolveOptions, mip: bool) -> pulp.LpSolver:
+    import pulp
+
     if options.solver == "highs":
         silence_highs_banner()
         return pulp.HiGHS(msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap, threads=1)
@@ -102,6 +111,8 @@ def _solver(options: SolveOptions, mip: bool) -> pulp.LpSolver:
 
 
 def _status(stats: Any, options: SolveOptions) -> Status:
+    import pulp
+
     code = stats.status
     S = pulp.LpSolveStatus
     if stats.has_solution:
@@ -124,6 +135,8 @@ def _status(stats: Any, options: SolveOptions) -> Status:
 
 def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
     """Solve once; values and duals are read back in model order."""
+    import pulp
+
     problem, variables, constraints = to_pulp(model)
     try:
         stats = problem.solve(_solver(options, mip=model.is_mip))

@@ -1,0 +1,190 @@
+"""A solve report as jobs: module-level functions from one pickled bundle to file contents.
+
+Why: the report's libraries (pandas, matplotlib, fpdf2, XlsxWriter) cost about a second to
+import and the charts about a second to draw, while the command itself needs none of them to
+solve. So `guarantor solve` hands its answer (one pickled `Bundle`) to report workers that
+imported those libraries on the other core while it solved (`rendering.ChartRenderer`), and
+only writes the files it gets back. Each job rebuilds the tables it needs from the bundle
+(once per process: `prepared`), so jobs are independent and any process can run any of them;
+in process (library callers, tests) the same functions run one after another, so the bytes
+are the same either way.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from guarantor.answer.results import Result
+from guarantor.model.params import Params, build_params
+from guarantor.report.rendering import ChartJob
+from guarantor.scenario.loading import LoadedScenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from guarantor.report.brief import Brief
+    from guarantor.report.markup import Document
+
+SOLVE_CHARTS = ("troops", "funding", "shares", "coverage", "tiers")
+TIMELINE_CHARTS = ("troops_over_time", "funding_over_time", "us_tier_over_time")
+CHART_FOLDER = "charts"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What every job of one report needs: the answer, its scenario, results.json's content."""
+
+    result: Result
+    loaded: LoadedScenario
+    payload: dict[str, Any]
+    formats: tuple[str, ...]
+    image_format: str
+    """The chart file report.md links to (png, else svg)."""
+
+
+@dataclass
+class Prepared:
+    bundle: Bundle
+    params: Params
+    tables: dict[str, pd.DataFrame]
+    kinds: dict[str, str]
+
+
+_PREPARED: dict[str, Prepared] = {}
+
+
+def pack(bundle: Bundle) -> tuple[str, bytes]:
+    """(token, pickled bundle); the live search of `robustness` stays behind (it holds HiGHS)."""
+    import hashlib
+
+    result = bundle.result
+    if result.robustness is not None and result.robustness.search is not None:
+        result = replace(result, robustness=replace(result.robustness, search=None))
+    blob = pickle.dumps(replace(bundle, result=result), protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.sha256(blob).hexdigest()[:16], blob
+
+
+def adopt(token: str, bundle: Bundle) -> None:
+    """Make `bundle` the one `token` names in this process (in-process runs skip the pickle)."""
+    _PREPARED.clear()
+    _PREPARED[token] = _prepare(bundle)
+
+
+def prepared(token: str, blob: bytes | None) -> Prepared:
+    """The bundle's tables, built once per process (each worker keeps the latest report's)."""
+    if token not in _PREPARED:
+        assert blob is not None, "a worker needs the pickled bundle"
+        _PREPARED.clear()
+        _PREPARED[token] = _prepare(pickle.loads(blob))
+    return _PREPARED[token]
+
+
+def _prepare(bundle: Bundle) -> Prepared:
+    from guarantor.report.tables import amount_kinds, binding_constraints, solve_tables
+
+    result, params = bundle.result, build_params(bundle.loaded.scenario)
+    kinds = amount_kinds(params)
+    if result.decisions is None:
+        return Prepared(bundle, params, {"binding": binding_constraints(result)}, kinds)
+    t = solve_tables(result, params)
+    if params.multi_period:
+        from guarantor.report.timeline import timeline_tables
+
+        t = {**t, **timeline_tables(result, params)}
+    return Prepared(bundle, params, t, kinds)
+
+
+def chart_names(result: Result, params: Params) -> tuple[str, ...]:
+    """The charts a solve report draws (none without a plan)."""
+    if result.decisions is None:
+        return ()
+    return SOLVE_CHARTS + (TIMELINE_CHARTS if params.multi_period else ())
+
+
+def csv_job(token: str, blob: bytes | None) -> dict[str, str]:
+    """allocations.csv, funding.csv and, for horizons, the per-period tables."""
+    from guarantor.report.numbers import csv_text
+
+    p = prepared(token, blob)
+    if p.bundle.result.decisions is None:
+        return {}
+    t, kinds = p.tables, p.kinds
+    allocations = t["allocations"]
+    if len(p.bundle.result.periods) == 1:
+        allocations = allocations.drop(columns="period")
+    files = {
+        "allocations.csv": csv_text(allocations, False, kinds),
+        "funding.csv": csv_text(t["funding"], False, None),
+    }
+    if p.params.multi_period:
+        troop_kind = {str(c): kinds.get(p.params.ground, "count") for c in t["troops_by_period"]}
+        money = {str(c): "usd_m" for c in t["funding_by_period"]}
+        for key in ("troops_by_period", "funding_by_period", "us_tier_by_period"):
+            files[f"{key}.csv"] = csv_text(t[key], True, {**troop_kind, **money})
+    return files
+
+
+def solve_chart_jobs(t: Mapping[str, pd.DataFrame], params: Params) -> list[ChartJob]:
+    """The five charts of a solve report, from its tables, as jobs any process can draw."""
+    from guarantor.report import charts
+    from guarantor.report.tables import capability_labels
+
+    fair = params.scenario.policy.fair_share
+    coverage = {key.split(":", 1)[1]: table for key, table in t.items() if key.startswith("coverage:")}
+    return [
+        ChartJob("troops", charts.troops_chart, (t["deployments"], capability_labels(params), params.ground)),
+        ChartJob("funding", charts.funding_chart, (t["funding"], fair.band if fair else None)),
+        ChartJob("shares", charts.shares_chart, (t["shares"],)),
+        ChartJob("coverage", charts.coverage_chart, (coverage,)),
+        ChartJob("tiers", charts.tiers_chart, (t["tiers"],)),
+    ]
+
+
+def chart_job(token: str, blob: bytes | None, name: str) -> dict[str, bytes]:
+    """One chart in the report's formats."""
+    from guarantor.report.rendering import run_job
+
+    p = prepared(token, blob)
+    jobs = solve_chart_jobs(p.tables, p.params)
+    if p.params.multi_period:
+        from guarantor.report.timeline import timeline_jobs
+
+        jobs += timeline_jobs(p.tables, p.params)
+    job = next(j for j in jobs if j.name == name)
+    return run_job(job, p.bundle.formats)
+
+
+def workbook_job(token: str, blob: bytes | None) -> bytes:
+    """report.xlsx."""
+    from guarantor.report.sheets import solve_sheets
+    from guarantor.report.xlsx import workbook_bytes
+
+    p = prepared(token, blob)
+    manifest = p.bundle.payload["manifest"]
+    sheets = solve_sheets(p.bundle.result, p.bundle.loaded, p.params, p.tables, manifest)
+    return workbook_bytes(sheets, manifest["created_at"])
+
+
+def document_job(token: str, blob: bytes | None, charts: tuple[str, ...]) -> tuple[Document, str, Brief]:
+    """The report's blocks (report.html is rendered from them once the charts exist), report.md,
+    and the brief's content."""
+    from guarantor.report.brief import gather
+    from guarantor.report.documents import solve_document
+    from guarantor.report.markup import to_markdown
+
+    p = prepared(token, blob)
+    b = p.bundle
+    doc = solve_document(b.result, b.loaded, p.params, p.tables, b.payload, list(charts))
+    svgs = list(charts) if "svg" in b.formats else []
+    brief = gather(b.result, b.loaded, p.params, p.tables, b.payload, svgs)
+    return doc, to_markdown(doc, CHART_FOLDER, b.image_format), brief
+
+
+def pdf_job(brief: Brief, pngs: dict[str, bytes]) -> bytes:
+    """brief.pdf (needs only the brief's content and its chart PNGs)."""
+    from guarantor.report.brief import to_pdf
+
+    return to_pdf(brief, pngs)
