@@ -197,18 +197,18 @@ def test_real_command_renders_on_workers_and_leaves_no_process(tmp_path: Path) -
     """The console command hands its report to workers (it never imports matplotlib, pandas or
     XlsxWriter itself), writes the same files as an in-process run, and no process of its group
     (workers, their fork server, the resource tracker) outlives it."""
-    for charts in ("both", "none"):
+    for choice in ("both", "none"):
         stderr = run_command(
-            "solve", str(MINI), "--out", str(tmp_path / f"w-{charts}"), "--quiet", "--charts", charts,
+            "solve", str(MINI), "--out", str(tmp_path / f"w-{choice}"), "--quiet", "--charts", choice,
             env={"GUARANTOR_CHART_WORKERS": "2"},
         )  # fmt: skip
         assert "matplotlib imported: False" in stderr and "pandas imported: False" in stderr
         assert "xlsxwriter imported: False" in stderr
-        CliRunner().invoke(app, ["solve", str(MINI), "--out", str(tmp_path / f"p-{charts}"), "--quiet",
-                                 "--charts", charts])  # fmt: skip
-        workers, here = (_files(tmp_path / f"{kind}-{charts}" / "mini-baseline") for kind in ("w", "p"))
+        CliRunner().invoke(app, ["solve", str(MINI), "--out", str(tmp_path / f"p-{choice}"), "--quiet",
+                                 "--charts", choice])  # fmt: skip
+        workers, here = (_files(tmp_path / f"{kind}-{choice}" / "mini-baseline") for kind in ("w", "p"))
         assert workers == here
-        assert len([name for name in here if name.startswith("charts/")]) == (10 if charts == "both" else 0)
+        assert len([name for name in here if name.startswith("charts/")]) == (10 if choice == "both" else 0)
 
 
 def _files(folder: Path) -> dict[str, bytes]:

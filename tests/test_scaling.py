@@ -90,7 +90,25 @@ def _parts(path: Path) -> dict[str, int]:
     found["check"] = lines(lambda: check_solution(params, result.decisions, loaded.origin_of))  # type: ignore[arg-type]
     figures = [("model", "contributors", c.id, "cost_per_soldier_year_usd") for c in params.contributors]
     found["origins"] = lines(lambda: [loaded.origin_of(*p) for p in figures])
+    found["tie_break_entries"] = _tie_break_entries(loaded)
+    from guarantor.report.brief import gather
+    from guarantor.report.payload import result_payload
+    from guarantor.report.tables import solve_tables
+
+    tables, payload = solve_tables(result, params), result_payload(result, loaded, params)
+    found["brief"] = lines(lambda: gather(result, loaded, params, tables, payload, []))
     return found
+
+
+def _tie_break_entries(loaded: LoadedScenario) -> int:
+    """Matrix entries the spread_by_gdp tie-break adds (they were quadratic in the contributors)."""
+    from guarantor.model.tiebreak import add_tie_break
+
+    f = formulate(loaded)
+    work = f.model.derived()
+    before = len(work.rows)
+    add_tie_break(f, work, "spread_by_gdp", [0.0] * len(work.columns))
+    return sum(len(row.coefs) for row in work.rows[before:])
 
 
 @pytest.mark.parametrize(
@@ -168,3 +186,61 @@ def test_libyaml_reads_like_the_pure_python_loader(path: Path, monkeypatch: pyte
     fast = _read(path)
     monkeypatch.setattr(yamlio, "C_READER", None)
     assert fast == _read(path)
+
+
+def test_large_mips_keep_the_solvers_optimum_and_say_so(scaled: Callable[[int, int, int], Path]) -> None:
+    """Above `effort.EXACT_INTEGERS` whole-number decisions no integer tie-break, robustness or
+    re-solved explanations (each would cost about a solve); the result's notes say what was left out."""
+    from guarantor.solve import effort, pipeline
+
+    loaded = load_scenario(scaled(200, 10, 1))
+    f = formulate(loaded)
+    assert effort.integers(f.model) > effort.EXACT_INTEGERS
+    calls: list[int] = []
+    original = pipeline.solve_linear
+
+    def counting(model: Any, options: Any) -> Any:
+        calls.append(sum(c.integer for c in model.columns))
+        return original(model, options)
+
+    pipeline.solve_linear = counting  # type: ignore[assignment]
+    try:
+        result = solve_scenario(loaded, robustness=True, explain=True)
+    finally:
+        pipeline.solve_linear = original
+    assert sum(1 for n in calls if n) == 1  # the MIP once; then only LPs (polish, the optimal face)
+    assert result.robustness is None and result.explanations == []
+    notes = " ".join(result.notes)
+    for left_out in ("tie-break among equally cheap whole-number choices", "How firm", "Explanations"):
+        assert left_out in notes
+    assert result.decisions is not None
+    assert not check_solution(build_params(loaded.scenario), result.decisions, loaded.origin_of)
+    small = solve_scenario(load_scenario(scaled(25, 7, 1)), robustness=True, explain=True)
+    assert small.robustness is not None and small.explanations
+    assert "left out" not in " ".join(small.notes)
+
+
+def test_explanation_budget_bounds_the_resolves() -> None:
+    """The budget is checked before each subject, so a small budget stops early whatever the model."""
+    from guarantor.answer import whyplan
+
+    loaded = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    result = solve_scenario(loaded)
+    f = formulate(loaded)
+    counted: list[int] = []
+    original = whyplan.Resolver.solve
+
+    def counting(self: Any, changes: dict[int, float]) -> Any:
+        counted.append(1)
+        return original(self, changes)
+
+    whyplan.Resolver.solve = counting  # type: ignore[method-assign]
+    try:
+        everything = len(whyplan.explain_plan(f, result))
+        full = len(counted)
+        counted.clear()
+        few = len(whyplan.explain_plan(f, result, budget=10))
+    finally:
+        whyplan.Resolver.solve = original  # type: ignore[method-assign]
+    assert full > 100 and len(counted) <= 10 + 40  # one subject may finish past the budget
+    assert 0 < few < everything

@@ -9,6 +9,7 @@ from guarantor.answer.results import Result
 from guarantor.model.build import formulate
 from guarantor.model.formulation import Formulation
 from guarantor.scenario.loading import LoadedScenario
+from guarantor.solve.effort import integer_tie_break, resolve_budget, skipped_note
 from guarantor.solve.pipeline import options_for, solve_formulation
 from guarantor.solve.solving import RawSolution, SolveOptions, Status
 
@@ -42,12 +43,19 @@ def solve_scenario(
     if robustness and result.decisions is not None:
         from guarantor.answer.robustness import near_optimal
 
-        budget = ROBUSTNESS_BUDGET if items == "troops_payments" else None
-        result.robustness = near_optimal(f, raw.values, slack, items, plans, budget)
+        budget = resolve_budget(f.model, ROBUSTNESS_BUDGET) if items == "troops_payments" else None
+        if budget == 0:
+            result.notes.append(skipped_note(f.model, "How firm the answer is (its robustness ranges)"))
+        else:
+            result.robustness = near_optimal(f, raw.values, slack, items, plans, budget)
     if explain and result.decisions is not None:
-        from guarantor.answer.whyplan import explain_plan
+        from guarantor.answer.whyplan import BUDGET, explain_plan
 
-        result.explanations = explain_plan(f, result)
+        budget = resolve_budget(f.model, BUDGET)
+        if budget == 0:
+            result.notes.append(skipped_note(f.model, "Explanations confirmed by re-solving"))
+        else:
+            result.explanations = explain_plan(f, result, budget)
     return result
 
 
@@ -94,4 +102,10 @@ def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) ->
     if duals:
         result.reduced_costs = reduced_costs(f, duals, values)
     result.notes.append(f"Objective in {objective_unit(f)}; costs in constant prices.")
+    if scenario.objective.tie_break != "none" and f.model.is_mip and not integer_tie_break(f.model):
+        result.notes.append(
+            skipped_note(f.model, "The tie-break among equally cheap whole-number choices")
+            + " The continuous part (troops within contingents, payments) still follows "
+            f"{scenario.objective.tie_break}."
+        )
     return result

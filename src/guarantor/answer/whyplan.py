@@ -42,8 +42,9 @@ def same(a: float, b: float) -> bool:
 class Resolver:
     """The scenario's model on one live HiGHS instance; `z(changes)` re-solves with some numbers changed."""
 
-    def __init__(self, f: Formulation) -> None:
+    def __init__(self, f: Formulation, budget: int = 10**9) -> None:
         self.f = f
+        self.budget = budget
         self.arrays = ArrayModel.from_linear(f.model)
         self.layout = Layout(self.arrays)
         self.live = LiveModel(self.arrays, FastOptions(gap=1e-9))
@@ -54,6 +55,11 @@ class Resolver:
         self.flat = self.arrays.flat()
         self.resolves = 0
         self.z0 = self.z({})
+
+    @property
+    def spent(self) -> bool:
+        """The budget is used up: loops stop before their next subject (a count, so deterministic)."""
+        return self.resolves >= self.budget
 
     def z(self, changes: dict[int, float]) -> float:
         """The optimal objective (model sense, minimised) with flat entries changed; inf when infeasible."""
@@ -116,12 +122,12 @@ def explain_plan(f: Formulation, result: Result, budget: int = BUDGET) -> list[E
     """
     if result.decisions is None or list(f.objective_metrics) != ["total_cost"]:
         return []
-    r = Resolver(f)
+    r = Resolver(f, budget)
     if not np.isfinite(r.z0):
         return []
     found: list[Explanation] = []
     for step in (_requirements, _what_if_not, _why_not, _stances_and_caps):
-        if r.resolves < budget:
+        if not r.spent:
             found += step(f, r, result)
     _confirm_printed(f, r, result, found)
     leads = [next(e for e in found if e.kind == kind) for kind in KINDS if any(e.kind == kind for e in found)]
@@ -136,6 +142,8 @@ def _ground_columns(f: Formulation, contributor: str) -> list[int]:
 def _requirements(f: Formulation, r: Resolver, result: Result) -> list[Explanation]:
     found = []
     for i, row in enumerate(f.model.rows):
+        if r.spent:
+            break
         if row.family != "requirement":
             continue
         report = next(c for c in result.constraints if c.name == row.name)
@@ -198,6 +206,8 @@ def _what_if_not(f: Formulation, r: Resolver, result: Result) -> list[Explanatio
     assert d is not None
     found = []
     for c in f.params.contributors:
+        if r.spent:
+            break
         columns = [j for (cid, _, _), j in f.amount.items() if cid == c.id]
         if not any(d.amounts.get(key, 0.0) > 0 for key in f.amount if key[0] == c.id):
             continue
@@ -242,6 +252,8 @@ def _why_not(f: Formulation, r: Resolver, result: Result) -> list[Explanation]:
     size = p.unit_size[p.ground]
     found = []
     for c in p.contributors:
+        if r.spent:
+            break
         columns = _ground_columns(f, c.id)
         if c.is_us or c.stance == Stance.ruled_out or not columns:
             continue
@@ -334,6 +346,8 @@ def _stances_and_caps(f: Formulation, r: Resolver, result: Result) -> list[Expla
     names = {c.id: c for c in p.contributors}
     found = []
     for i, row in enumerate(f.model.rows):
+        if r.spent:
+            break
         if row.family not in ("stance", "troop_cap"):
             continue
         report = next(c for c in result.constraints if c.name == row.name)

@@ -133,13 +133,17 @@ class Session:
         the headline has been shown; the budget bounds it (classes not proven in time are unknown).
         """
         from guarantor.answer.robustness import near_optimal
+        from guarantor.solve.effort import resolve_budget
 
         with self.lock:
             result, basis = self.result, self.basis
             if result.robustness is not None or result.decisions is None or basis is None:
                 return False
             f, values = basis
-            result.robustness = near_optimal(f, values, 0.0, "troops_payments", 0, CLASS_BUDGET)
+            budget = resolve_budget(f.model, CLASS_BUDGET)
+            if budget == 0:  # a large MIP: as `solve` does, say so rather than spend minutes
+                return False
+            result.robustness = near_optimal(f, values, 0.0, "troops_payments", 0, budget)
             return True
 
     def reset(self) -> None:

@@ -80,13 +80,13 @@ def gather(
         brief.columns = ["contributor", "troops", "other capabilities", "pays", "share of bill"]
         funding = t["funding"].set_index("contributor")
         labels = {c.id: c.label for c in params.scenario.model.capabilities}
+        other: dict[str, list[tuple[str, float]]] = {}  # grouped once: linear in the contributors
+        for (cid, k, p), v in sorted(d.amounts.items()):
+            if p == first and k != params.ground and v > 1e-9:
+                other.setdefault(cid, []).append((k, v))
         for c in params.contributors:
             troops = max(d.ground(params, c.id, p) for p in result.periods)
-            others = ", ".join(
-                f"{v:,.0f} {labels.get(k, k)}"
-                for (cid, k, p), v in sorted(d.amounts.items())
-                if cid == c.id and p == first and k != params.ground and v > 1e-9
-            )
+            others = ", ".join(f"{v:,.0f} {labels.get(k, k)}" for k, v in other.get(c.id, []))
             paid = float(funding.loc[c.id, "amount_usd"]) if c.id in funding.index else 0.0
             if troops > 0.5 or others or paid > 5e4:
                 share = funding.loc[c.id, "share"] if c.id in funding.index else 0.0

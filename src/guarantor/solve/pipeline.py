@@ -11,6 +11,7 @@ from guarantor.model.linear import INF, LinearModel, Row, evaluate
 from guarantor.model.money import add_burden_balance
 from guarantor.model.tiebreak import add_tie_break, held_copy, optimal_face
 from guarantor.scenario.loading import LoadedScenario
+from guarantor.solve.effort import integer_tie_break
 from guarantor.solve.solving import RawSolution, SolveOptions, fixed_integer_lp, solve_linear
 
 
@@ -69,7 +70,7 @@ def break_ties(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSo
     if not raw.status.has_solution:
         return raw
     rule = f.params.scenario.objective.tie_break
-    if rule != "none" and f.model.is_mip:  # which contingents, units, tier
+    if rule != "none" and f.model.is_mip and integer_tie_break(f.model):  # contingents, units, tier
         raw.values = _tie_break(f, held_copy(f, f.model, raw.values), raw.values, options) or raw.values
     if f.model.is_mip:
         raw = _polish(f, raw, options)
