@@ -232,3 +232,47 @@ def test_alternatives_workbook_and_the_index_lists_every_kind_of_run(out: Path) 
     index = (out / "index.html").read_text()
     for kind in ("solve", "compare", "sweep", "alternatives"):
         assert f"<td>{kind}</td>" in index, kind
+
+
+def test_csv_fast_paths_write_what_the_cell_rule_writes() -> None:
+    """Integer and float columns are formatted in one pass each; the text is `positional` of
+    `clean`, cell by cell (NaN, infinities, -0, integers beyond 2**53, nullable integers)."""
+    import numpy as np
+
+    from guarantor.report.numbers import clean_frame, positional
+
+    rng = np.random.default_rng(7)
+    n = 400
+    table = pd.DataFrame(
+        {
+            "cost_usd_m": rng.normal(size=n) * 1e3,
+            "europe_share": rng.random(n),
+            "troops": rng.integers(0, 30_000, n),
+            "input:x.value": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n) * 1e-4),
+            "odd": [-0.0, 1e15, 2.5, np.inf, -np.inf, 1e17, 0.1 + 0.2, -1e-13] * (n // 8),
+            "label": ["a", "b"] * (n // 2),
+            "maybe": pd.array([1, None] * (n // 2), "Int64"),
+        }
+    )
+    cleaned = clean_frame(table)
+    expected = pd.DataFrame(
+        {c: ["" if pd.isna(v) else positional(v) for v in cleaned[c]] for c in cleaned.columns}
+    ).to_csv(index=False, lineterminator="\n")
+    assert csv_text(table) == expected
+
+
+def test_large_analysis_tables_are_listed_not_copied_into_the_workbook(tmp_path: Path) -> None:
+    """A table above `MAX_SHEET_CELLS` stays in data/ (CSV, Parquet); report.xlsx names it."""
+    from guarantor.report import sheets
+
+    wide = pd.DataFrame({f"c{i}": [float(i)] * 2_000 for i in range(60)})  # 120,000 cells
+    small = pd.DataFrame({"x": [1.0, 2.0]})
+    listed = sheets.analysis_sheets({"kind": "test"}, {"samples": wide, "summary": small}, {})
+    names = [s.name for s in listed]
+    assert "samples" not in names and "summary" in names and "Large tables" in names
+    from guarantor.report.xlsx import write_workbook
+
+    write_workbook(tmp_path / "r.xlsx", listed)
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    rows = list(book["Large tables"].iter_rows(values_only=True))
+    assert rows[1][:3] == ("samples", 2_000, 60) and "data/samples.csv" in str(rows[1][3])

@@ -183,10 +183,11 @@ def reduced_costs(f: Formulation, duals: list[float], values: list[float]) -> li
             by_column[j] = by_column.get(j, 0.0) + a * duals[i]
     unit = objective_unit(f)
     out = []
+    by_id = {c.id: c for c in p.contributors}  # a scan per column made this quadratic
     for (c_id, k, period), j in f.amount.items():
         if k != p.ground:
             continue
-        contributor = next(c for c in p.contributors if c.id == c_id)
+        contributor = by_id[c_id]
         if values[j] > 1e-9 or contributor.stance == "ruled_out":
             continue
         rc = f.model.objective.get(j, 0.0) - by_column.get(j, 0.0)

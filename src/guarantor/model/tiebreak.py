@@ -151,11 +151,12 @@ def _fewest(f: Formulation, model: LinearModel) -> Expr:
     """Number of deploying contributors: the contingent switches, or switches added for the purpose."""
     p = f.params
     objective: Expr = {}
+    by_id = {x.id: x for x in p.contributors}
     for period in p.periods:
         for c, j, _ in _eligible(f, period.id):
             switch = f.deploy.get((c, period.id))
             if switch is None:
-                contributor = next(x for x in p.contributors if x.id == c)
+                contributor = by_id[c]
                 switch = model.add_column(f"tb_deploys_{c}_{period.id}", 0.0, 1.0, True)
                 most = p.sustainable(contributor)
                 coefs = {j: float(p.unit_size[p.ground]), switch: -most}

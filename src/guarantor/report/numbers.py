@@ -108,7 +108,8 @@ def clean_frame(table: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> 
         elif kind in DECIMALS:
             values[finite] = np.round(values[finite], DECIMALS[kind])
         else:
-            values[finite] = [float(f"{v:.{SIGNIFICANT}g}") for v in values[finite]]
+            digits = f".{SIGNIFICANT}g"  # Python floats (`tolist`), not numpy scalars: 3x faster
+            values[finite] = [float(format(v, digits)) for v in values[finite].tolist()]
         values[finite] += 0.0
         whole = values[finite]
         if not (whole.size and np.all(whole == np.round(whole)) and np.all(np.abs(whole) < 1e15)):
@@ -129,11 +130,35 @@ def csv_text(table: pd.DataFrame, index: bool = False, kinds: Mapping[str, str] 
     cleaned = clean_frame(table, kinds)
     if index:
         cleaned = cleaned.reset_index()
-    text = pd.DataFrame(
-        {c: [positional(v) if not _missing(v) else "" for v in cleaned[c]] for c in cleaned.columns},
-        columns=cleaned.columns,
-    )
+    text = pd.DataFrame({c: _column_text(cleaned[c]) for c in cleaned.columns}, columns=cleaned.columns)
     return text.to_csv(index=False, lineterminator="\n")
+
+
+def _column_text(series: pd.Series) -> list[str]:
+    """`positional` of every cell; integer and float columns in one pass each (a 10,000-sample table
+    has 1.3 million cells, and the per-cell path with its missing-value test took seconds)."""
+    import pandas as pd
+
+    if pd.api.types.is_integer_dtype(series.dtype) and not series.hasnans:
+        return [str(v) for v in series.to_numpy(dtype="int64").tolist()]
+    if pd.api.types.is_float_dtype(series.dtype):
+        return _float_texts(series.to_numpy(dtype="float64").tolist())
+    return [positional(v) if not _missing(v) else "" for v in series]
+
+
+def _float_texts(values: list[float]) -> list[str]:
+    """`positional` of cleaned floats, inlined (NaN empty, infinities as `inf`)."""
+    out = []
+    decimals = f".{FRACTION_DECIMALS + 6}f"
+    for v in values:
+        if v != v:
+            out.append("")
+        elif v.is_integer():
+            out.append(str(int(v)))
+        else:
+            text = format(v, decimals).rstrip("0").rstrip(".")
+            out.append("0" if text in ("-0", "") else text)
+    return out
 
 
 def _missing(value: Any) -> bool:
