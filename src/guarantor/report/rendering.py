@@ -142,7 +142,8 @@ class ChartRenderer:
     `preload` (matplotlib, pandas, fpdf2, XlsxWriter and the report code, fonts warmed) on the
     other core while the command loads and solves; every worker then starts with all of that
     already imported (one import, not one per worker). The server has never run HiGHS, so
-    forking it is safe. Workers are created at the first job and shut down on `close`.
+    forking it is safe. A background thread forks the workers as soon as the server is ready;
+    they are shut down on `close`.
     """
 
     def __init__(
@@ -154,6 +155,28 @@ class ChartRenderer:
         self.context: Any = None
         if workers > 0:
             self.context = start_fork_server(preload)
+            self._pool()
+            import threading
+
+            # fork the workers as soon as the server has imported everything, while this process
+            # still solves (a fork blocks until then): the first job then finds them running
+            self._forking = threading.Thread(target=self._fork_workers, daemon=True)
+            self._forking.start()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.workers, self.context, initializer=quiet_worker)
+        return self.pool
+
+    def _fork_workers(self) -> None:
+        pool = self.pool
+        if pool is None:
+            return
+        with suppress(RuntimeError):  # closed before the server was ready: nothing to start
+            for _ in range(self.workers):
+                pool.submit(int)
 
     @classmethod
     def on_pool(cls, pool: Any, formats: tuple[str, ...]) -> ChartRenderer:
@@ -175,11 +198,7 @@ class ChartRenderer:
             pending = self.borrowed.apply_async(fn, args)
             return pending.get  # type: ignore[no-any-return]
         if self.workers > 0:
-            if self.pool is None:
-                from concurrent.futures import ProcessPoolExecutor
-
-                self.pool = ProcessPoolExecutor(self.workers, self.context, initializer=quiet_worker)
-            return self.pool.submit(fn, *args).result
+            return self._pool().submit(fn, *args).result
         return _Later(fn, args)
 
     def render(self, jobs: Sequence[ChartJob]) -> dict[str, dict[str, bytes]]:
@@ -298,6 +317,12 @@ def _reap() -> None:
     util._exit_function()  # type: ignore[attr-defined]
     server = getattr(forkserver, "_forkserver", None)
     stop_server = getattr(server, "_stop", None)
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is not None:  # it holds nothing to clean up: ending it skips a 0.25 s interpreter shutdown
+        import signal
+
+        with suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
     if stop_server is not None:  # close its "alive" pipe and wait for it
         with suppress(OSError, ChildProcessError):
             stop_server()
