@@ -15,7 +15,6 @@ import base64
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guarantor.answer.explain import money
@@ -359,16 +358,3 @@ def _date(created_at: str) -> Any:
         return dt.datetime.fromisoformat(created_at)
     except ValueError:
         return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-
-
-def write_brief(folder: Path, brief: Brief, svgs: Mapping[str, bytes], paper: str = "A4") -> None:
-    """brief.html and brief.pdf into `folder` (the PDF from the chart PNGs saved beside it)."""
-    from guarantor.atomic import write_bytes, write_text
-
-    pngs = {
-        name: (folder / "charts" / f"{name}.png").read_bytes()
-        for name in brief.charts
-        if (folder / "charts" / f"{name}.png").is_file()
-    }
-    write_text(folder / "brief.html", to_html(brief, svgs))
-    write_bytes(folder / "brief.pdf", to_pdf(brief, pngs, paper))

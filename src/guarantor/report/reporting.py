@@ -61,13 +61,6 @@ def write_csv(
     write_text(path, csv_text(table, index, kinds))
 
 
-def solve_figures(t: Mapping[str, pd.DataFrame], params: Params) -> dict[str, Figure]:
-    """The five charts of a solve report as Figures, drawn here."""
-    from guarantor.report.solvejobs import solve_chart_jobs
-
-    return {job.name: job.figure() for job in solve_chart_jobs(t, params)}
-
-
 def write_solve_report(
     result: Result,
     loaded: LoadedScenario,
