@@ -276,3 +276,14 @@ def test_large_analysis_tables_are_listed_not_copied_into_the_workbook(tmp_path:
     book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
     rows = list(book["Large tables"].iter_rows(values_only=True))
     assert rows[1][:3] == ("samples", 2_000, 60) and "data/samples.csv" in str(rows[1][3])
+
+
+def test_csv_numbers_are_the_shortest_that_read_back() -> None:
+    """No fixed number of decimals: large money and tiny numbers keep exactly their cleaned value."""
+    from guarantor.report.numbers import positional
+
+    assert positional(clean(123456.7, "usd_m")) == "123456.7"  # not 123456.699999999997
+    assert positional(clean(1234567.89, "number")) == "1234567.89"
+    assert positional(1.23456789e-8) == "0.0000000123456789" and positional(-0.0) == "0"
+    table = pd.DataFrame({"total_usd_m": [123456.7, 0.1 + 0.2]})
+    assert csv_text(table) == "total_usd_m\n123456.7\n0.3\n"

@@ -64,8 +64,18 @@ def positional(value: Any) -> str:
         return str(value)
     if isinstance(value, int) or float(value).is_integer():
         return str(int(value))
-    text = f"{value:.{FRACTION_DECIMALS + 6}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return _shortest(float(value))
+
+
+def _shortest(value: float) -> str:
+    """The shortest decimal that reads back as `value`, without an exponent (`123456.7`, not the
+    `123456.699999999997` a fixed number of decimals printed)."""
+    text = repr(value)
+    if "e" in text:
+        import numpy as np
+
+        text = np.format_float_positional(value, trim="-")
+    return "0" if text in ("-0.0", "0.0") else text
 
 
 def column_kind(name: str) -> str:
@@ -149,15 +159,13 @@ def _column_text(series: pd.Series) -> list[str]:
 def _float_texts(values: list[float]) -> list[str]:
     """`positional` of cleaned floats, inlined (NaN empty, infinities as `inf`)."""
     out = []
-    decimals = f".{FRACTION_DECIMALS + 6}f"
     for v in values:
         if v != v:
             out.append("")
         elif v.is_integer():
             out.append(str(int(v)))
         else:
-            text = format(v, decimals).rstrip("0").rstrip(".")
-            out.append("0" if text in ("-0", "") else text)
+            out.append(_shortest(v))
     return out
 
 
