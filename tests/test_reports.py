@@ -288,3 +288,19 @@ def test_summary_lists_priced_binding_constraints_first() -> None:
     priced = [not line.endswith("would not change the objective.") for line in lines]
     assert priced[0] and priced == sorted(priced, reverse=True)
     assert lines[0].startswith("Requirement: ground troops >= 15,000 troops: each extra troop required costs")
+
+
+@pytest.mark.parametrize("path", [MINI, ROOT / "scenarios" / "phased_handover.yaml"], ids=["one", "horizon"])
+def test_chart_names_known_before_the_tables_match_the_jobs(path: Path) -> None:
+    """The command submits one job per chart name before any table exists: the names must be the jobs'."""
+    from guarantor.api import solve_scenario
+    from guarantor.model.params import build_params
+    from guarantor.report.timeline import timeline_jobs, timeline_tables
+
+    loaded = load_scenario(path)
+    result, params = solve_scenario(loaded), build_params(loaded.scenario)
+    t = tables.solve_tables(result, params)
+    jobs = solvejobs.solve_chart_jobs(t, params)
+    if params.multi_period:
+        jobs += timeline_jobs(timeline_tables(result, params), params)
+    assert solvejobs.chart_names(result, params) == tuple(job.name for job in jobs)

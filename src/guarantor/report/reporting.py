@@ -22,6 +22,7 @@ from guarantor.report.rendering import (
     chart_renderer,
     render_figure,
 )
+from guarantor.report.solvejobs import CHART_FOLDER
 from guarantor.scenario.loading import LoadedScenario
 
 if TYPE_CHECKING:
@@ -29,9 +30,6 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from guarantor.report.compare import Run
-
-CHART_FOLDER = "charts"
-
 
 def chart_files(rendered: Mapping[str, Mapping[str, bytes]], folder: Path) -> dict[str, bytes]:
     """Write charts/<name>.<format>; return the image to inline in report.html (SVG, else PNG)."""

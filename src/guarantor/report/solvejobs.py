@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 SOLVE_CHARTS = ("troops", "funding", "shares", "coverage", "tiers")
 TIMELINE_CHARTS = ("troops_over_time", "funding_over_time", "us_tier_over_time")
+"""The names of `solve_chart_jobs` and `timeline.timeline_jobs`, known without building tables
+(the command decides what to submit before any worker has them; a test holds the two equal)."""
 CHART_FOLDER = "charts"
 
 
