@@ -141,9 +141,9 @@ class ChartRenderer:
     The workers are forked from a fork server that starts when the renderer does and imports
     `preload` (pandas, XlsxWriter and the report code, with matplotlib and its fonts for charts
     or fpdf2 without) on the other core while the command loads and solves; every worker then
-    starts with all of that already imported (one import, not one per worker). The server has never run HiGHS, so
-    forking it is safe. A background thread forks the workers as soon as the server is ready;
-    they are shut down on `close`.
+    starts with all of that already imported (one import, not one per worker). The server has
+    never run HiGHS, so forking it is safe. A background thread forks the workers as soon as the
+    server is ready; they are shut down on `close`.
     """
 
     def __init__(

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from guarantor.report.compare import Run
 
+
 def chart_files(rendered: Mapping[str, Mapping[str, bytes]], folder: Path) -> dict[str, bytes]:
     """Write charts/<name>.<format>; return the image to inline in report.html (SVG, else PNG)."""
     if rendered:
