@@ -10,27 +10,32 @@ Layout of `<out>/<scenario>-<kind>/`:
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from guarantor.analysis import charts, uncertainty_charts
-from guarantor.analysis.documents import render_documents
+from guarantor.analysis import reportjobs as jobs
 from guarantor.analysis.labels import names_of
-from guarantor.atomic import report_folder, safe_name, write_json, write_text
+from guarantor.analysis.reportjobs import Bundle, given
+from guarantor.atomic import report_folder, safe_name, write_bytes, write_json, write_text
 from guarantor.errors import GuarantorError
-from guarantor.report.numbers import csv_text
 from guarantor.scenario.yamlio import read_limited
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
-    from guarantor.report.rendering import ChartJob
+    from guarantor.report.rendering import ChartRenderer
     from guarantor.scenario.loading import LoadedScenario
+
+T = TypeVar("T")
 
 LIBRARIES = (
     "guarantor",
@@ -70,53 +75,116 @@ def write_analysis(
     info: dict[str, Any],
     parent: Path,
     about: list[str] | None = None,
-    pool: Any = None,
+    renderer: ChartRenderer | None = None,
 ) -> Path:
-    """Write data, manifest, charts and documents of one analysis; return the folder.
+    """Write data, manifest, charts and documents of one analysis; return the folder."""
+    return write_report(kind, loaded, (given, (tables,)), info, parent, about, renderer).folder
 
-    With `pool` (the command's worker pool, idle once the solving is done) the charts are
-    drawn by its workers while this process writes the data files.
+
+@dataclass(frozen=True)
+class Written:
+    folder: Path
+    findings: list[str]
+    """The lines `Bundle.findings` made from the tables (none without it)."""
+
+
+def write_report(
+    kind: str,
+    loaded: LoadedScenario,
+    source: tuple[Callable[..., dict[str, pd.DataFrame]], tuple[Any, ...]],
+    info: dict[str, Any],
+    parent: Path,
+    about: list[str] | None = None,
+    renderer: ChartRenderer | None = None,
+    findings: tuple[Callable[..., list[str]], tuple[Any, ...]] | None = None,
+) -> Written:
+    """Write one analysis's report; its tables are `build(*args)` for `source = (build, args)`.
+
+    With a renderer that has workers, the tables, their files, the charts and the documents are
+    made by the workers (the largest CSVs split by rows over them) and this process only writes
+    what they return; without, the same jobs run here one after another (same bytes).
     """
-    from guarantor.report.numbers import clean_tree
     from guarantor.report.payload import manifest
 
     name = folder_name(loaded.scenario.name, kind, about)
     info = {"kind": kind, "scenario": loaded.scenario.name, "question": loaded.scenario.question, **info}
     info.setdefault("names", names_of(loaded.scenario.model))
+    settings: dict[str, Any] = {k: info.get(k) for k in ("options", "seed") if k in info}
+    extra = {"analysis": kind, "seed": info.get("seed"), "library_versions": versions()}
+    made = json.loads(json.dumps(manifest(loaded, settings, "highs", "", extra), default=str))  # as saved
+    build, args = source
+    lines, lines_args = findings or (None, ())
+    bundle = Bundle(info, made, build, args, lines, lines_args)
     with report_folder(parent, name) as staging:
-        drawn = start_charts(info, tables, pool) if pool is not None else None
-        data = staging / "data"
-        data.mkdir()
-        large = {k: t for k, t in tables.items() if pool is not None and t.size > LARGE_CSV_CELLS}
-        texts = {k: pool.apply_async(csv_text, (t,)) for k, t in large.items()}  # beside the charts
-        for key, table in tables.items():
-            write_table(table, data / key, texts[key].get if key in texts else None)
-        info["tables"] = list(tables)
-        write_json(staging / "analysis.json", clean_tree(info))  # no float noise in the summary
-        settings: dict[str, Any] = {k: info.get(k) for k in ("options", "seed") if k in info}
-        extra = {"analysis": kind, "seed": info.get("seed"), "library_versions": versions()}
-        write_json(staging / "manifest.json", manifest(loaded, settings, "highs", "", extra))
-        render(staging, info, tables, drawn)
+        found = _write(staging, bundle, renderer, data=True)
     from guarantor.report.index import write_index
 
     write_index(parent)
-    return parent / name
+    return Written(parent / name, found)
 
 
-LARGE_CSV_CELLS = 100_000
-"""Tables this large (10,000 samples: 1.3 million cells, ~2 s of text) get their CSV text made on
-an idle worker of the command's pool while the parent writes everything else."""
+def _write(staging: Path, bundle: Bundle, renderer: ChartRenderer | None, data: bool) -> list[str]:
+    """Run the report's jobs (on the renderer's workers, if any) and write what they return."""
+    from guarantor.report.numbers import clean_tree
+    from guarantor.report.rendering import ChartRenderer
+
+    renderer = renderer if renderer is not None else ChartRenderer(jobs.CHART_FORMATS)
+    with _shared(bundle, renderer.workers > 0) as (token, where):
+
+        def submit(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+            return renderer.submit(fn, token, where, *args)
+
+        documents = submit(jobs.documents_job)
+        outline = submit(jobs.outline_job)()  # the other worker builds the tables meanwhile
+        blocks = max(1, renderer.workers)
+        split = set(outline.large) if blocks > 1 else set()
+        texts: dict[str, list[Callable[[], str]]] = {}
+        for key in sorted(split, key=lambda k: -outline.cells[k]):  # largest first: the longest jobs
+            bounds = sorted({outline.rows[key] * i // blocks for i in range(blocks + 1)})  # no empty block
+            texts[key] = [submit(jobs.csv_job, key, a, b) for a, b in itertools.pairwise(bounds)]
+        charts = {name: submit(jobs.chart_job, name) for name in outline.charts}
+        files: dict[str, Callable[[], Any]] = {}
+        if data:
+            for key in outline.tables:
+                files[f"data/{key}.parquet"] = submit(jobs.parquet_job, key)
+                if key not in split:
+                    files[f"data/{key}.csv"] = submit(jobs.csv_job, key)
+        found = submit(jobs.findings_job)
+        if data:
+            (staging / "data").mkdir()
+            write_json(staging / "analysis.json", clean_tree({**bundle.info, "tables": outline.tables}))
+            write_json(staging / "manifest.json", bundle.manifest)
+            for key, parts in texts.items():
+                write_text(staging / "data" / f"{key}.csv", "".join(part() for part in parts))
+            for path, wait in files.items():
+                value = wait()
+                (write_text if isinstance(value, str) else write_bytes)(staging / path, value)
+        out = staging / "charts"
+        out.mkdir(exist_ok=True)
+        for name, wait in charts.items():
+            for fmt, image in wait().items():
+                (out / f"{name}.{fmt}").write_bytes(image)
+        for path, content in documents().items():
+            write_bytes(staging / path, content)
+        return found()
 
 
-def write_table(table: pd.DataFrame, stem: Path, text: Callable[[], str] | None = None) -> None:
-    """Parquet (types kept, for replot) and CSV (for spreadsheets, rounded by kind like every other
-    CSV); `text` collects CSV text made elsewhere (`csv_text` of the same table)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    arrow = pa.Table.from_pandas(table, preserve_index=False)
-    pq.write_table(arrow, stem.with_suffix(".parquet"))
-    write_text(stem.with_suffix(".csv"), text() if text is not None else csv_text(table))
+@contextmanager
+def _shared(bundle: Bundle, parallel: bool) -> Iterator[tuple[str, str | None]]:
+    """(token, file holding the pickled bundle): workers read it once each, rather than every
+    job carrying ten megabytes of samples; in process the bundle is adopted as it is."""
+    if not parallel:
+        jobs.adopt("local", bundle)
+        yield "local", None
+        return
+    token, blob = jobs.pack(bundle)
+    fd, name = tempfile.mkstemp(prefix="guarantor-report-", suffix=".pickle")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        yield token, name
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def load_analysis(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
@@ -152,148 +220,12 @@ def replot(folder: Path) -> Path:
     """Redraw charts and documents of a saved analysis from its data (atomically)."""
     folder = folder.resolve()
     info, tables = load_analysis(folder)
+    path = folder / "manifest.json"
+    made = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     with report_folder(folder.parent, folder.name) as staging:
         shutil.copytree(folder / "data", staging / "data")
         for name in ("analysis.json", "manifest.json"):
             if (folder / name).exists():
                 shutil.copy2(folder / name, staging / name)
-        render(staging, info, tables)
+        _write(staging, Bundle(info, made, given, (tables,)), None, data=False)
     return folder
-
-
-def render(
-    folder: Path,
-    info: dict[str, Any],
-    tables: dict[str, pd.DataFrame],
-    drawn: Callable[[], dict[str, dict[str, bytes]]] | None = None,
-) -> None:
-    """Charts (PNG + deterministic SVG) and report.md / report.html.
-
-    `drawn` collects charts already started elsewhere (`start_charts`); without it they are
-    drawn here.
-    """
-    rendered = drawn() if drawn is not None else start_charts(info, tables)()
-    out = folder / "charts"
-    out.mkdir(exist_ok=True)
-    for name, files in rendered.items():
-        for fmt, data in files.items():
-            (out / f"{name}.{fmt}").write_bytes(data)
-    markdown, html = render_documents(info, tables, [f"charts/{n}.svg" for n in rendered])
-    write_text(folder / "report.md", markdown)
-    write_text(folder / "report.html", html)
-    write_analysis_workbook(folder, info, tables)
-
-
-def write_analysis_workbook(folder: Path, info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> None:
-    """report.xlsx: the settings, every table (typed, units in headers) and the manifest."""
-    from guarantor.report.sheets import analysis_sheets
-    from guarantor.report.xlsx import write_workbook
-
-    path = folder / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    write_workbook(
-        folder / "report.xlsx", analysis_sheets(info, tables, manifest), manifest.get("created_at")
-    )
-
-
-def start_charts(
-    info: dict[str, Any], tables: dict[str, pd.DataFrame], pool: Any = None
-) -> Callable[[], dict[str, dict[str, bytes]]]:
-    """Start drawing an analysis's charts, on `pool` (a running worker pool) when given, and
-    return what collects them: the parent writes the data files meanwhile."""
-    from guarantor.report.rendering import ChartRenderer
-
-    jobs = chart_jobs(info, tables)
-    if pool is None:
-        return lambda: ChartRenderer(("png", "svg")).render(jobs)
-    return ChartRenderer.on_pool(pool, ("png", "svg")).start(jobs)
-
-
-def save_figure(figure: Figure, stem: Path) -> None:
-    """PNG and SVG from one layout; the SVG is byte-identical between runs (fixed hash salt, no date)."""
-    from guarantor.report.rendering import render_figure
-
-    for fmt, data in render_figure(figure, ("png", "svg")).items():
-        stem.with_suffix(f".{fmt}").write_bytes(data)
-
-
-def figures_for(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> dict[str, Figure]:
-    """The charts of each kind of analysis, by file stem, drawn here."""
-    return {job.name: job.figure() for job in chart_jobs(info, tables)}
-
-
-def chart_jobs(info: dict[str, Any], tables: dict[str, pd.DataFrame]) -> list[ChartJob]:
-    """The charts of each kind of analysis as jobs (any process can draw them), by file stem."""
-    from guarantor.report.rendering import ChartJob as Job
-
-    kind, tiers, names = info["kind"], info.get("tiers", []), info.get("names")
-    if kind == "sweep":
-        paths = info["axes"]
-        if len(paths) == 1:
-            return [
-                Job(
-                    "sweep",
-                    charts.sweep_line,
-                    (tables["points"], paths[0], tables["tipping_points"], tiers, names),
-                )
-            ]
-        if len(paths) == 2:
-            return [
-                Job(
-                    "sweep_heatmap",
-                    charts.sweep_heatmap,
-                    (tables["points"], paths[0], paths[1], tiers, names),
-                )
-            ]
-        return []
-    if kind == "sensitivity":
-        found = []
-        if len(tables["tornado"]):
-            found.append(
-                Job(
-                    "tornado",
-                    charts.tornado_chart,
-                    (tables["tornado"], info["base_objective"], info["delta"]),
-                    {"names": names},
-                )
-            )
-        if "sobol" in tables:
-            found.append(Job("sobol", charts.sobol_chart, (tables["sobol"], names)))
-        return found
-    if kind == "uncertainty":
-        u = uncertainty_charts
-        found = [
-            Job("cost_distribution", u.cost_distribution, (tables["samples"], tables["summary"])),
-            Job("tier_frequency", u.tier_frequency, (tables["tier_frequency"], names)),
-        ]
-        bands = tables["contribution_bands"]
-        for measure in ("troops", "funding"):
-            if len(bands) and (bands["measure"] == measure).any():
-                found.append(
-                    Job(f"{measure}_bands", u.contribution_bands, (bands, measure), {"names": names})
-                )
-        if len(tables["drivers"]):
-            found.append(Job("drivers", u.drivers_chart, (tables["drivers"],), {"names": names}))
-        return found
-    if kind == "alternatives":
-        from guarantor.analysis.alternatives_chart import range_chart
-
-        table, slack = tables["alternatives"], info["slack"]
-        periods = info["periods"]
-        return [
-            Job(
-                "ranges" if len(periods) == 1 else f"ranges-{safe_name(q)}",
-                range_chart,
-                (table, info["ground"], q, slack, ""),
-            )
-            for q in periods
-        ]
-    if kind == "pareto":
-        return [
-            Job(
-                "frontier",
-                charts.frontier_chart,
-                (tables["frontier"], info["objectives"], info["labels"], tiers, names),
-            )
-        ]
-    raise GuarantorError(f"unknown analysis kind {kind!r}")

@@ -1,8 +1,8 @@
 """Monte Carlo over uncertain inputs, on all cores, reproducible whatever the worker count.
 
 The parent resolves the distributions, finds the affine map from inputs to model numbers
-once, and sends one `Plan` to each worker (spawned, never forked, so no HiGHS state is
-copied). A worker builds the model once, then for each chunk index draws that chunk's
+once, and sends one `Plan` to each worker (spawned, or forked before the parent has run
+HiGHS: no HiGHS state is copied). A worker builds the model once, then for each chunk index draws that chunk's
 samples from `(seed, chunk)`, resets its live model to the base (so a chunk's results do
 not depend on what the worker solved before) and solves the samples warm, in order.
 The same chunks run on a Dask cluster with `scheduler=`.

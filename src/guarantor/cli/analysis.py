@@ -56,6 +56,14 @@ def _options(loaded: Any, solver: str | None, time_limit: float | None, gap: flo
     return options, name
 
 
+def report_workers() -> int:
+    """Report workers for a real command (none for library callers and in-process test runs)."""
+    from guarantor.cli.common import STATE
+    from guarantor.report.rendering import chart_workers
+
+    return chart_workers() if STATE.get("chart_workers") else 0
+
+
 def _done(folder: Path, lines: list[str], quiet: bool) -> int:
     if not quiet:
         for line in lines:
@@ -229,7 +237,9 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
         """Monte Carlo over the scenario's uncertain inputs: cost distribution, US tier frequency, drivers."""
 
         def run() -> int:
-            from guarantor.analysis.report import write_analysis
+            from guarantor.analysis.findings import tier_labels, uncertainty_findings
+            from guarantor.analysis.report import write_report
+            from guarantor.analysis.reportjobs import CHART_FORMATS, REPORT_PRELOAD
             from guarantor.analysis.tables import uncertainty_tables
             from guarantor.analysis.uncertainty import (
                 plan_uncertainty,
@@ -237,13 +247,20 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 worker_count,
                 worker_pool,
             )
+            from guarantor.analysis.workers import finish
             from guarantor.errors import GuarantorError, InputError, Origin, Problem
+            from guarantor.report.rendering import chart_renderer
 
             if sampling not in (None, "lhs", "random"):
                 raise InputError([Problem(Origin("--sampling"), "sampling", "expected lhs or random")])
             check_size("--samples", samples, "samples", allow_large)
             count = worker_count(workers, samples) if not scheduler else 1
-            with worker_pool(count) as pool:  # workers start while the scenario is loaded and planned
+            # the solving workers are forked first (nothing has run HiGHS yet, and no thread runs);
+            # the report's workers come from a server that imports the report stack meanwhile
+            with (
+                worker_pool(count, fork=True) as pool,
+                chart_renderer(CHART_FORMATS, report_workers(), REPORT_PRELOAD) as renderer,
+            ):
                 loaded = _load(scenario, set_)
                 options, name = _options(loaded, solver, time_limit, gap)
                 plan = plan_uncertainty(loaded.resolved.data, samples, seed, options, name, spread, sampling)
@@ -254,7 +271,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                         if not scheduler:
                             raise
                         raise GuarantorError(f"--scheduler: cannot reach {scheduler}: {error}") from None
-                tables = uncertainty_tables(result)
+                finish(pool)
                 info = {
                     "seed": seed,
                     "spread": spread,
@@ -262,12 +279,17 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                     "meta": result.meta,
                     "options": vars(options) | {"solver": name},
                 }
-                # the idle, warm workers draw the charts while this process writes the data
-                folder = write_analysis("uncertainty", loaded, tables, info, out, pool=pool)
-            from guarantor.analysis.findings import tier_labels, uncertainty_findings
-
-            lines = uncertainty_findings(tables, result.meta, tier_labels(loaded.resolved.data))
-            return _done(folder, lines, quiet)
+                labels = tier_labels(loaded.resolved.data)
+                written = write_report(
+                    "uncertainty",
+                    loaded,
+                    (uncertainty_tables, (result,)),
+                    info,
+                    out,
+                    renderer=renderer,
+                    findings=(uncertainty_findings, (result.meta, labels)),
+                )
+            return _done(written.folder, written.findings, quiet)
 
         guarded(run)
 

@@ -1,4 +1,5 @@
-"""Start `solve`'s report workers before the arguments are parsed (see `rendering.ChartRenderer`).
+"""Start the report workers of `solve` and `uncertainty` before the arguments are parsed
+(see `rendering.ChartRenderer`).
 
 The fork server needs about a second to import the report stack and the command waits for
 it once it has solved, so every moment it starts earlier is saved. This looks at the
@@ -17,7 +18,13 @@ def preload_for(argv: Sequence[str]) -> tuple[str, ...] | None:
     """What the fork server should import for these arguments, or None (no report workers)."""
     from guarantor.report.rendering import CHART_PRELOAD, DOCUMENT_PRELOAD
 
-    if not argv or argv[0] != "solve" or SKIP.intersection(argv):
+    if not argv or SKIP.intersection(argv):
+        return None
+    if argv[0] == "uncertainty":
+        from guarantor.analysis.reportjobs import REPORT_PRELOAD
+
+        return REPORT_PRELOAD
+    if argv[0] != "solve":
         return None
     charts = "both"
     for i, arg in enumerate(argv):
@@ -32,7 +39,12 @@ def prestart(argv: Sequence[str]) -> None:
     preload = preload_for(argv)
     if preload is None:
         return
-    from guarantor.report.rendering import chart_workers, start_fork_server
+    import os
 
+    from guarantor.report.rendering import BLAS_THREADS, chart_workers, start_fork_server
+
+    if argv[0] == "uncertainty":  # its solving workers are forked from this process: one BLAS thread
+        for key in BLAS_THREADS:
+            os.environ.setdefault(key, "1")
     if chart_workers() > 0:
         start_fork_server(preload)
