@@ -85,3 +85,18 @@ def test_dask_cluster_gives_the_same_results(uncertain: dict[str, object]) -> No
         remote = run_uncertainty(plan, scheduler=cluster.scheduler_address)
     assert np.array_equal(local.outputs, remote.outputs, equal_nan=True)
     assert remote.meta["scheduler"] == cluster.scheduler_address
+
+
+def test_driver_ranks_are_average_ranks_with_ties() -> None:
+    """The drivers' Spearman correlations rank as `DataFrame.rank` does (ties share their mean)."""
+    import numpy as np
+    import pandas as pd
+
+    from guarantor.analysis.tables import _ranks
+
+    rng = np.random.default_rng(0)
+    n = 1000
+    values = np.column_stack(
+        [rng.normal(size=n), rng.integers(0, 3, n), np.ones(n), rng.integers(0, 50, n) * 0.5]
+    ).astype(float)
+    assert np.array_equal(_ranks(values), pd.DataFrame(values).rank().to_numpy())

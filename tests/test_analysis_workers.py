@@ -114,3 +114,17 @@ def test_prestart_preloads_the_analysis_report_for_uncertainty() -> None:
 
     assert preload_for(["uncertainty", "a.yaml", "--samples", "10"]) == REPORT_PRELOAD
     assert preload_for(["uncertainty", "--help"]) is None
+
+
+def test_affine_probes_on_workers_find_the_same_map() -> None:
+    """Planning's rebuilds run on the command's pool: the same affine map as rebuilt here."""
+    import numpy as np
+
+    from guarantor.analysis.workers import worker_pool
+
+    data = load_scenario(SCENARIO).resolved.data
+    here = plan_uncertainty(data, 100, 1).affine
+    with worker_pool(2) as pool:
+        there = plan_uncertainty(data, 100, 1, pool=pool).affine
+    assert here is not None and there is not None
+    assert np.array_equal(here.touched, there.touched) and np.array_equal(here.slopes, there.slopes)

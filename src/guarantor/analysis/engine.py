@@ -9,7 +9,7 @@ even the rebuild when every changed number is an affine function of the inputs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,15 +193,26 @@ class AffineMap:
         return flat
 
 
+Flats = Callable[[list[dict[str, float]]], list["np.ndarray | None"]]
+"""Variants -> their flat numbers (None: invalid, or another structure); in order."""
+
+
 def probe_affine(
-    engine: Engine, paths: list[str], ranges: Iterable[tuple[float, float]], seed: int = 0
+    engine: Engine,
+    paths: list[str],
+    ranges: Iterable[tuple[float, float]],
+    seed: int = 0,
+    flats: Flats | None = None,
 ) -> AffineMap | None:
     """Find slopes by rebuilding at probe values; None if any number is not affine in the inputs.
 
     Each input is probed at both ends of its range (with the base value, three points
     that must lie on one line), then a few joint points are rebuilt and compared with
     the prediction, so kinks (caps, rounding to whole units), interactions between
-    inputs and structure changes all fall back to rebuilding.
+    inputs and structure changes all fall back to rebuilding. A map is returned only if every
+    probe validated: both ends of every range are then valid values (callers rely on this).
+    The rebuilds are independent: `flats` may run them elsewhere (the command's idle workers,
+    `workers.probe_flats`); by default they run here, one by one.
     """
     if engine.lexicographic or not paths:
         return None
@@ -210,32 +221,32 @@ def probe_affine(
     base = np.where(finite, base_flat, 0.0)
     v0 = np.array([float(get_value(engine.data, p)) for p in paths])
     bounds = [(float(lo), float(hi)) for lo, hi in ranges]
+    probes = [(i, value) for i, (lo, hi) in enumerate(bounds) for value in sorted({lo, hi} - {v0[i]})]
+    rng = np.random.default_rng([seed, 7])
+    joint = [np.array([rng.uniform(lo, hi) for lo, hi in bounds]) for _ in range(3)]
+    variants = [{paths[i]: value} for i, value in probes]
+    variants += [dict(zip(paths, values.tolist(), strict=True)) for values in joint]
+    rebuilt = (flats or (lambda vs: [flat_or_none(engine, v) for v in vs]))(variants)
+    found = [flat for flat in rebuilt if flat is not None and np.array_equal(np.isfinite(flat), finite)]
+    if len(found) < len(rebuilt):
+        return None
+    by_input: dict[int, list[tuple[float, np.ndarray]]] = {}
+    for (i, value), flat in zip(probes, found, strict=False):
+        by_input.setdefault(i, []).append((value - v0[i], np.where(finite, flat, 0.0)))
     columns = []
-    for i, (path, (lo, hi)) in enumerate(zip(paths, bounds, strict=True)):
-        probes = sorted({lo, hi} - {v0[i]})
-        if not probes:
+    for i in range(len(paths)):
+        if i not in by_input:
             columns.append(np.zeros_like(base_flat))
             continue
-        flats = []
-        for value in probes:
-            flat = _flat_or_none(engine, {path: value})
-            if flat is None or not np.array_equal(np.isfinite(flat), finite):
-                return None
-            flats.append((value - v0[i], np.where(finite, flat, 0.0)))
-        far_dv, far_flat = max(flats, key=lambda d: abs(d[0]))
+        far_dv, far_flat = max(by_input[i], key=lambda d: abs(d[0]))
         slope = (far_flat - base) / far_dv
-        if not all(_close(flat, base + slope * dv, base) for dv, flat in flats):
+        if not all(_close(flat, base + slope * dv, base) for dv, flat in by_input[i]):
             return None
         columns.append(slope)
     slopes = np.column_stack(columns)
     touched = np.flatnonzero(np.any(slopes != 0, axis=1))
     result = AffineMap(list(paths), v0, touched, base_flat[touched].copy(), slopes[touched].copy())
-    rng = np.random.default_rng([seed, 7])
-    for _ in range(3):
-        values = np.array([rng.uniform(lo, hi) for lo, hi in bounds])
-        flat = _flat_or_none(engine, dict(zip(paths, values.tolist(), strict=True)))
-        if flat is None or not np.array_equal(np.isfinite(flat), finite):
-            return None
+    for values, flat in zip(joint, found[len(probes) :], strict=True):
         predicted = np.where(finite, result.flat_at(base_flat, values), 0.0)
         if not _close(np.where(finite, flat, 0.0), predicted, base):
             return None
@@ -248,7 +259,7 @@ def _close(a: np.ndarray, b: np.ndarray, base: np.ndarray) -> bool:
     return bool(np.all(np.abs(a - b) <= 1e-9 * scale + 1e-12))
 
 
-def _flat_or_none(engine: Engine, values: dict[str, float]) -> np.ndarray | None:
+def flat_or_none(engine: Engine, values: dict[str, float]) -> np.ndarray | None:
     """The variant's flat numbers, or None if it is invalid or changes the structure."""
     try:
         f = engine.formulate(values)

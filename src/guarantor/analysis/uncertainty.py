@@ -26,7 +26,14 @@ from guarantor.analysis.sampling import (
     marginal_from,
 )
 from guarantor.analysis.uncertainty_plan import Plan
-from guarantor.analysis.workers import ChunkResult, chunks_dask, chunks_local, worker_count, worker_pool
+from guarantor.analysis.workers import (
+    ChunkResult,
+    chunks_dask,
+    chunks_local,
+    probe_flats,
+    worker_count,
+    worker_pool,
+)
 from guarantor.errors import InputError, Origin, Problem
 from guarantor.solve.fast import FastOptions
 
@@ -54,8 +61,10 @@ def plan_uncertainty(
     solver: str = "highs",
     spread: float = 0.3,
     method: str | None = None,
+    pool: Any = None,
 ) -> Plan:
-    """Resolve the declared distributions (or the default cost spread) and probe the affine map."""
+    """Resolve the declared distributions (or the default cost spread) and probe the affine map
+    (its rebuilds on `pool`, a running `worker_pool`, when given)."""
     if samples < 1:
         raise InputError([Problem(Origin("--samples"), "samples", "need at least one sample")])
     options = options or FastOptions()
@@ -71,9 +80,11 @@ def plan_uncertainty(
     else:
         included = {c.id for c in engine.formulation.params.contributors}
         marginals = default_marginals(data, spread, included)
-    _check_supports(engine, marginals)
     method = method or (data.get("uncertainty") or {}).get("sampling", "lhs")
-    affine = probe_affine(engine, [m.path for m in marginals], [m.support() for m in marginals], seed)
+    flats = probe_flats(pool, data, options, solver) if pool is not None else None
+    affine = probe_affine(engine, [m.path for m in marginals], [m.support() for m in marginals], seed, flats)
+    if affine is None:  # an affine map means every end of every support was validated as a probe
+        _check_supports(engine, marginals)
     extractor = Extractor(engine.formulation)
     return Plan(
         data,

@@ -263,7 +263,8 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             ):
                 loaded = _load(scenario, set_)
                 options, name = _options(loaded, solver, time_limit, gap)
-                plan = plan_uncertainty(loaded.resolved.data, samples, seed, options, name, spread, sampling)
+                data = loaded.resolved.data
+                plan = plan_uncertainty(data, samples, seed, options, name, spread, sampling, pool)
                 with progress_bar("uncertainty", quiet) as progress:
                     try:
                         result = run_uncertainty(plan, count, scheduler, progress, pool)
