@@ -109,11 +109,13 @@ def test_uncertainty_command_hands_its_report_to_workers(tmp_path: Path) -> None
     assert len(list((folder / "charts").glob("*.png"))) >= 3 and (folder / "report.xlsx").is_file()
 
 
-def test_prestart_preloads_the_analysis_report_for_uncertainty() -> None:
+def test_prestart_preloads_the_analysis_report_for_analyses() -> None:
     from guarantor.cli.prestart import preload_for
 
     assert preload_for(["uncertainty", "a.yaml", "--samples", "10"]) == REPORT_PRELOAD
-    assert preload_for(["uncertainty", "--help"]) is None
+    for command in ("sweep", "sensitivity", "pareto", "alternatives"):
+        assert preload_for([command, "a.yaml"]) == REPORT_PRELOAD
+    assert preload_for(["uncertainty", "--help"]) is None and preload_for(["replot", "f"]) is None
 
 
 def test_affine_probes_on_workers_find_the_same_map() -> None:
@@ -128,3 +130,16 @@ def test_affine_probes_on_workers_find_the_same_map() -> None:
         there = plan_uncertainty(data, 100, 1, pool=pool).affine
     assert here is not None and there is not None
     assert np.array_equal(here.touched, there.touched) and np.array_equal(here.slopes, there.slopes)
+
+
+def test_sweep_command_draws_on_workers(tmp_path: Path) -> None:
+    """A sweep builds its (small) tables itself but never imports matplotlib: its charts and
+    documents come from the report workers, and nothing of it outlives the command."""
+    from tests.test_chart_speed import run_command
+
+    args = ["sweep", str(ROOT / "scenarios" / "baseline.yaml"), "--vary",
+            "requirements.ground_troops=10000:16000:3", "--out", str(tmp_path), "--quiet"]  # fmt: skip
+    stderr = run_command(*args, env={"GUARANTOR_CHART_WORKERS": "2"})
+    assert "matplotlib imported: False" in stderr
+    folders = list(tmp_path.glob("baseline-sweep*"))
+    assert len(folders) == 1 and (folders[0] / "charts" / "sweep.svg").is_file()

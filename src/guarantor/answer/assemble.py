@@ -6,6 +6,7 @@ from guarantor.answer.diagnosis import diagnose
 from guarantor.answer.explain import constraint_reports, objective_unit, reduced_costs
 from guarantor.answer.metrics import compute_metrics, decisions_from_values
 from guarantor.answer.results import Result
+from guarantor.gcpause import gc_paused
 from guarantor.model.build import formulate
 from guarantor.model.formulation import Formulation
 from guarantor.scenario.loading import LoadedScenario
@@ -37,9 +38,10 @@ def solve_scenario(
     replaces every binding-constraint sentence by one a re-solve confirms.
     """
     options = options or options_for(loaded)
-    f = formulate(loaded)
-    raw = solve_formulation(f, options)
-    result = explain_solution(f, raw, options)
+    with gc_paused():  # the model, PuLP's copy and the answer: long-lived, acyclic (`gcpause`)
+        f = formulate(loaded)
+        raw = solve_formulation(f, options)
+        result = explain_solution(f, raw, options)
     if robustness and result.decisions is not None:
         from guarantor.answer.robustness import near_optimal
 

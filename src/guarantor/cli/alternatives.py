@@ -53,14 +53,17 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 run_alternatives,
             )
             from guarantor.analysis.report import write_analysis
+            from guarantor.cli.analysis import report_renderer
             from guarantor.scenario.loading import load_scenario
             from guarantor.solve.pipeline import options_for
 
             loaded = load_scenario(scenario, set_ or [])
             options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
-            found = run_alternatives(loaded, options, slack, plans)
-            info = alternatives_info(found, loaded)
-            folder = write_analysis("alternatives", loaded, alternatives_tables(found, loaded), info, out)
+            with report_renderer() as renderer:
+                found = run_alternatives(loaded, options, slack, plans)
+                info = alternatives_info(found, loaded)
+                tables = alternatives_tables(found, loaded)
+                folder = write_analysis("alternatives", loaded, tables, info, out, renderer=renderer)
             if not quiet:
                 typer.echo(found.robustness.headline)
                 r = found.robustness

@@ -64,6 +64,15 @@ def report_workers() -> int:
     return chart_workers() if STATE.get("chart_workers") else 0
 
 
+def report_renderer() -> Any:
+    """The analysis report's workers (forked from the server `cli.prestart` started), shut down on
+    leaving the block: they draw the charts and write the documents while the command writes data."""
+    from guarantor.analysis.reportjobs import CHART_FORMATS, REPORT_PRELOAD
+    from guarantor.report.rendering import chart_renderer
+
+    return chart_renderer(CHART_FORMATS, report_workers(), REPORT_PRELOAD)
+
+
 def _done(folder: Path, lines: list[str], quiet: bool) -> int:
     if not quiet:
         for line in lines:
@@ -121,15 +130,17 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             options, name = _options(loaded, solver, time_limit, gap)
             axes = [parse_vary(v, loaded.resolved.data) for v in vary]
             check_size("--vary", math.prod(len(a.values) for a in axes), "grid points", allow_large)
-            with progress_bar("sweep", quiet) as progress:
-                result = run_sweep(loaded.resolved.data, axes, options, name, progress)
-            info = {
-                "axes": [a.path for a in axes],
-                "tiers": result.tiers,
-                "meta": result.meta,
-                "options": vars(options) | {"solver": name},
-            }
-            folder = write_analysis("sweep", loaded, sweep_tables(result), info, out, info["axes"])
+            with report_renderer() as renderer:
+                with progress_bar("sweep", quiet) as progress:
+                    result = run_sweep(loaded.resolved.data, axes, options, name, progress)
+                info = {
+                    "axes": [a.path for a in axes],
+                    "tiers": result.tiers,
+                    "meta": result.meta,
+                    "options": vars(options) | {"solver": name},
+                }
+                tables = sweep_tables(result)
+                folder = write_analysis("sweep", loaded, tables, info, out, info["axes"], renderer)
             from guarantor.analysis.findings import sweep_findings, tier_labels
 
             return _done(folder, sweep_findings(result, tier_labels(loaded.resolved.data)), quiet)
@@ -175,22 +186,25 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 inputs = len(chosen) if chosen else 8  # Sobol varies the 8 largest swings by default
                 solves = (1 << max(2, (max(sobol, 4) - 1).bit_length())) * (inputs + 2)
                 check_size("--sobol", solves, "Sobol solves", allow_large)
-            with progress_bar("sensitivity", quiet) as progress:
-                result = run_sensitivity(
-                    loaded.resolved.data, delta, chosen, sobol, seed, options, name, progress
-                )
-            ranging = result.ranging
-            info = {
-                "base_objective": result.base_objective,
-                "base_tier": result.base_tier,
-                "seed": seed,
-                "ranging_method": ranging.method if ranging else None,
-                "ranging_note": ranging.note if ranging else "Lexicographic objective: no ranging report.",
-                "tiers": [],
-                "options": vars(options) | {"solver": name},
-                **result.meta,
-            }
-            folder = write_analysis("sensitivity", loaded, sensitivity_tables(result), info, out)
+            with report_renderer() as renderer:
+                with progress_bar("sensitivity", quiet) as progress:
+                    result = run_sensitivity(
+                        loaded.resolved.data, delta, chosen, sobol, seed, options, name, progress
+                    )
+                ranging = result.ranging
+                no_ranging = "Lexicographic objective: no ranging report."
+                info = {
+                    "base_objective": result.base_objective,
+                    "base_tier": result.base_tier,
+                    "seed": seed,
+                    "ranging_method": ranging.method if ranging else None,
+                    "ranging_note": ranging.note if ranging else no_ranging,
+                    "tiers": [],
+                    "options": vars(options) | {"solver": name},
+                    **result.meta,
+                }
+                tables = sensitivity_tables(result)
+                folder = write_analysis("sensitivity", loaded, tables, info, out, renderer=renderer)
             from guarantor.analysis.findings import sensitivity_findings, tier_labels
 
             in_money = loaded.scenario.objective.type == "min_cost"
@@ -239,7 +253,6 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
         def run() -> int:
             from guarantor.analysis.findings import tier_labels, uncertainty_findings
             from guarantor.analysis.report import write_report
-            from guarantor.analysis.reportjobs import CHART_FORMATS, REPORT_PRELOAD
             from guarantor.analysis.tables import uncertainty_tables
             from guarantor.analysis.uncertainty import (
                 plan_uncertainty,
@@ -249,7 +262,6 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             )
             from guarantor.analysis.workers import finish
             from guarantor.errors import GuarantorError, InputError, Origin, Problem
-            from guarantor.report.rendering import chart_renderer
 
             if sampling not in (None, "lhs", "random"):
                 raise InputError([Problem(Origin("--sampling"), "sampling", "expected lhs or random")])
@@ -257,10 +269,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             count = worker_count(workers, samples) if not scheduler else 1
             # the solving workers are forked first (nothing has run HiGHS yet, and no thread runs);
             # the report's workers come from a server that imports the report stack meanwhile
-            with (
-                worker_pool(count, fork=True) as pool,
-                chart_renderer(CHART_FORMATS, report_workers(), REPORT_PRELOAD) as renderer,
-            ):
+            with worker_pool(count, fork=True) as pool, report_renderer() as renderer:
                 loaded = _load(scenario, set_)
                 options, name = _options(loaded, solver, time_limit, gap)
                 data = loaded.resolved.data
@@ -329,18 +338,20 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             if name != "highs":
                 raise InputError([Problem(Origin("--solver"), "solver", "pareto runs on HiGHS in-process")])
             pair = tuple(o.strip() for o in objectives.split(","))
-            with progress_bar("pareto", quiet) as progress:
-                result = run_pareto(loaded.resolved.data, pair, points, options, progress)  # type: ignore[arg-type]
-            tables = pareto_tables(result)
-            info = {
-                "objectives": list(result.objectives),
-                "labels": [OBJECTIVES[o][1] for o in result.objectives],
-                "held": result.meta["held"],
-                "tiers": [t.id for t in result.formulation.params.tiers],
-                "meta": result.meta,
-                "options": vars(options) | {"solver": name},
-            }
-            folder = write_analysis("pareto", loaded, tables, info, out, list(result.objectives))
+            with report_renderer() as renderer:
+                with progress_bar("pareto", quiet) as progress:
+                    result = run_pareto(loaded.resolved.data, pair, points, options, progress)  # type: ignore[arg-type]
+                tables = pareto_tables(result)
+                info = {
+                    "objectives": list(result.objectives),
+                    "labels": [OBJECTIVES[o][1] for o in result.objectives],
+                    "held": result.meta["held"],
+                    "tiers": [t.id for t in result.formulation.params.tiers],
+                    "meta": result.meta,
+                    "options": vars(options) | {"solver": name},
+                }
+                about = list(result.objectives)
+                folder = write_analysis("pareto", loaded, tables, info, out, about, renderer)
             from guarantor.analysis.findings import pareto_findings
             from guarantor.analysis.pareto import conflicting_pair
 

@@ -1,4 +1,4 @@
-"""Start the report workers of `solve` and `uncertainty` before the arguments are parsed
+"""Start the report workers of `solve` and the analyses before the arguments are parsed
 (see `rendering.ChartRenderer`).
 
 The fork server needs about a second to import the report stack and the command waits for
@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 SKIP = {"--fast", "--help", "-h"}
+ANALYSES = {"uncertainty", "sweep", "sensitivity", "pareto", "alternatives"}
+"""Commands whose report (charts, documents) is made by the analysis report workers."""
 
 
 def preload_for(argv: Sequence[str]) -> tuple[str, ...] | None:
@@ -20,7 +22,7 @@ def preload_for(argv: Sequence[str]) -> tuple[str, ...] | None:
 
     if not argv or SKIP.intersection(argv):
         return None
-    if argv[0] == "uncertainty":
+    if argv[0] in ANALYSES:
         from guarantor.analysis.reportjobs import REPORT_PRELOAD
 
         return REPORT_PRELOAD

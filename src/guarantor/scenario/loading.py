@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from guarantor.errors import InputError, Origin, Problem
+from guarantor.gcpause import gc_paused
 from guarantor.scenario.checks import check_model, check_scenario
 from guarantor.scenario.resolved import Resolved
 from guarantor.scenario.schema import Model, Scenario
@@ -309,8 +310,9 @@ def _locate(ref: str, *folders: Path) -> Path | None:
 
 def load_scenario(path: Path | str, overrides: list[str] | tuple[str, ...] = ()) -> LoadedScenario:
     """Resolve and validate a scenario; raise `InputError` listing every problem at once."""
-    resolved, set_problems = _resolve(Path(path), overrides)
-    scenario = _validate(resolved, Scenario, lambda data: check_scenario(data, resolved), set_problems)
+    with gc_paused():  # millions of long-lived objects at scale (`gcpause`)
+        resolved, set_problems = _resolve(Path(path), overrides)
+        scenario = _validate(resolved, Scenario, lambda data: check_scenario(data, resolved), set_problems)
     return LoadedScenario(scenario, resolved, relative_name(Path(path)), tuple(overrides))
 
 
