@@ -15,6 +15,7 @@ from guarantor.answer.coalition_rules import coalition_bounds
 from guarantor.answer.metrics import period_cost
 from guarantor.answer.results import Decisions
 from guarantor.errors import Origin
+from guarantor.gcpause import gc_paused
 from guarantor.model.params import ContributorParams, Params
 from guarantor.scenario.schema import Stance
 
@@ -73,6 +74,13 @@ def check_solution(
     params: Params, d: Decisions, origin_of: OriginLookup | None = None, tolerance: float = 1e-6
 ) -> list[Violation]:
     """Every rule the decisions break, in the rule's own units (empty list: all satisfied)."""
+    with gc_paused():  # one object per term checked (`gcpause`)
+        return _check_all(params, d, origin_of, tolerance)
+
+
+def _check_all(
+    params: Params, d: Decisions, origin_of: OriginLookup | None, tolerance: float
+) -> list[Violation]:
     ck = _Check(params, d, origin_of, tolerance)
     problems = malformed(params, d)
     if problems:  # the rules below cannot be evaluated on NaN or on names the scenario lacks

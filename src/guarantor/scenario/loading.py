@@ -267,7 +267,7 @@ def load_variant(
 
 def _copy_along(root: Node, paths: list[str]) -> Node:
     """A copy of `root` in which every node on the given key paths is a fresh copy."""
-    top = Node(dict(root.value), root.origin, list(root.layers))
+    top = Node(dict(root.value), root.origin, root.layers)
     for dotted in paths:
         node = top
         for part in (p.strip() for p in dotted.split(".")):
@@ -284,7 +284,7 @@ def _copy_along(root: Node, paths: list[str]) -> Node:
                 break
             child = node.value[index]
             if isinstance(child.value, dict | list):
-                child = Node(copy.copy(child.value), child.origin, list(child.layers))
+                child = Node(copy.copy(child.value), child.origin, child.layers)
                 node.value[index] = child
             node = child
     return top

@@ -12,7 +12,7 @@ import difflib
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,16 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 """Largest input file read (8 MiB; the shipped model is about 0.1 MiB): a huge file cannot exhaust memory."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
-    """A YAML value (dict of Node, list of Node, or scalar) and where it was set."""
+    """A YAML value (dict of Node, list of Node, or scalar) and where it was set.
+
+    Slots and a shared empty tuple of layers: a 1,600-contributor model has 600,000 nodes, and
+    a `__dict__` and an empty list each cost more than the value."""
 
     value: Any
     origin: Origin
-    layers: list[Origin] = field(default_factory=list)
+    layers: tuple[Origin, ...] = ()
 
 
 def display_path(path: tuple[Key, ...]) -> str:
@@ -521,7 +524,7 @@ def merge(base: Node, override: Node, keep_nulls: bool = False) -> Node:
                 merged[key] = merge(merged[key], child, keep_nulls)
             else:
                 merged[key] = child
-        return Node(merged, override.origin, [*base.layers, base.origin])
+        return Node(merged, override.origin, (*base.layers, base.origin))
     if is_named_list(base.value) and is_named_list(override.value):
         items = list(base.value)
         index = {item_id(item): i for i, item in enumerate(items)}
@@ -532,8 +535,8 @@ def merge(base: Node, override: Node, keep_nulls: bool = False) -> Node:
             else:
                 index[key] = len(items)
                 items.append(child)
-        return Node(items, override.origin, [*base.layers, base.origin])
-    return Node(override.value, override.origin, [*base.layers, base.origin])
+        return Node(items, override.origin, (*base.layers, base.origin))
+    return Node(override.value, override.origin, (*base.layers, base.origin))
 
 
 def strip(node: Node) -> Any:
