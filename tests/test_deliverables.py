@@ -287,3 +287,39 @@ def test_csv_numbers_are_the_shortest_that_read_back() -> None:
     assert positional(1.23456789e-8) == "0.0000000123456789" and positional(-0.0) == "0"
     table = pd.DataFrame({"total_usd_m": [123456.7, 0.1 + 0.2]})
     assert csv_text(table) == "total_usd_m\n123456.7\n0.3\n"
+
+
+def test_xlsx_column_writer_writes_what_the_cell_rule_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numeric columns are written with their rounding rule chosen once and their width read off
+    the extremes; the cells, formats and widths are those of `_value` cell by cell."""
+    import numpy as np
+
+    from guarantor.report import xlsx
+
+    rng = np.random.default_rng(11)
+    n = 300
+    table = pd.DataFrame(
+        {
+            "cost_usd_m": np.where(rng.random(n) < 0.1, np.nan, rng.normal(size=n) * 1e4),
+            "europe_share": rng.random(n),
+            "troops": rng.integers(-5, 30_000, n),
+            "bound": ([1.5, np.inf, -np.inf, -0.0, 1e16, 2.5e-7] * n)[:n],
+            "price_usd": rng.normal(size=n) * 1e6,
+            "maybe": pd.array(([1, None, 7] * n)[:n], "Int64"),
+            "flag": rng.random(n) < 0.5,
+            "label": (["a", None, "long label " * 3, "x"] * n)[:n],
+        }
+    )
+    sheet = xlsx.Sheet("t", table, [xlsx.describe(str(c)) for c in table.columns])
+
+    def written(name: str) -> tuple[list[list[tuple[object, str]]], dict[str, float]]:
+        xlsx.write_workbook(tmp_path / name, [sheet])
+        ws = openpyxl.load_workbook(tmp_path / name)["t"]
+        cells = [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+        return cells, {k: v.width for k, v in ws.column_dimensions.items()}
+
+    fast = written("fast.xlsx")
+    monkeypatch.setattr(xlsx, "_numeric", lambda series: False)  # every column cell by cell
+    assert written("slow.xlsx") == fast

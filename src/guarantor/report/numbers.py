@@ -10,7 +10,7 @@ fractions to six decimals (0.0001 percentage points), shadow prices to the dolla
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,14 +44,30 @@ def clean(value: Any, kind: str = "number") -> Any:
     """
     if not _finite(value):
         return value
-    x = float(value)
-    if kind == "count":
-        return round(x) + 0
+    return cleaner(kind)(float(value))
+
+
+def cleaner(kind: str) -> Callable[[float], int | float]:
+    """`clean` for one kind, as a function of a finite float (writers call it once per column)."""
+    if kind in ("count", "price_usd"):
+        return _whole
     if kind == "usd":
-        return int(round(x, -5)) + 0
-    if kind == "price_usd":
-        return round(x) + 0
-    x = round(x, DECIMALS[kind]) if kind in DECIMALS else float(f"{x:.{SIGNIFICANT}g}")
+        return _hundred_thousands
+    if kind in DECIMALS:
+        digits = DECIMALS[kind]
+        return lambda x: _tidy(round(x, digits))
+    return lambda x: _tidy(float(f"{x:.{SIGNIFICANT}g}"))
+
+
+def _whole(x: float) -> int:
+    return round(x) + 0
+
+
+def _hundred_thousands(x: float) -> int:
+    return int(round(x, -5)) + 0
+
+
+def _tidy(x: float) -> int | float:
     x += 0.0  # -0.0 + 0.0 is 0.0
     return int(x) if x.is_integer() and abs(x) < 1e15 else x
 

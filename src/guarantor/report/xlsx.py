@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guarantor.atomic import write_bytes
-from guarantor.report.numbers import clean, column_kind
+from guarantor.report.numbers import clean, cleaner, column_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,26 +181,66 @@ def _write_sheet(book: Any, sheet: Sheet, name: str, header: Any, formats: dict[
     widths = [len(c.header) for c in columns]
     for j, column in enumerate(columns):
         ws.write_string(0, j, column.header, header)
-    for i, row in enumerate(table[[c.key for c in columns]].itertuples(index=False), start=1):
-        for j, (column, raw) in enumerate(zip(columns, row, strict=True)):
-            value = _value(raw, column.kind)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                ws.write_boolean(i, j, value)
-                shown = 5
-            elif isinstance(value, int | float):
-                ws.write_number(i, j, value, formats.get(column.kind, formats["number"]))
-                shown = len(f"{value:,.2f}")
-            else:
-                ws.write_string(i, j, value, text)
-                shown = len(value)
-            widths[j] = max(widths[j], shown)
+    for j, column in enumerate(columns):
+        series = table[column.key]
+        if column.kind != "text" and _numeric(series):
+            shown = _write_numbers(ws, j, series, column.kind, formats, text)
+        else:
+            shown = _write_cells(ws, j, series, column.kind, formats, text)
+        widths[j] = max(widths[j], shown)
     for j, width in enumerate(widths):
         ws.set_column(j, j, min(MAX_WIDTH, width + 2))
     ws.freeze_panes(1, 1 if sheet.index else 0)
     if columns:
         ws.autofilter(0, 0, max(len(table), 1), len(columns) - 1)
+
+
+def _write_cells(ws: Any, j: int, series: pd.Series, kind: str, formats: dict[str, Any], text: Any) -> int:
+    """Column `j`, one `_value` per cell (text, booleans, mixed objects); the widest shown width."""
+    widest = 0
+    for i, raw in enumerate(series.tolist(), start=1):
+        if type(raw) is str:  # most cells of a text column: `_value` would return it as it is
+            ws.write_string(i, j, raw[:MAX_CELL], text)
+            widest = max(widest, min(len(raw), MAX_CELL))
+            continue
+        value = _value(raw, kind)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            ws.write_boolean(i, j, value)
+            shown = 5
+        elif isinstance(value, int | float):
+            ws.write_number(i, j, value, formats.get(kind, formats["number"]))
+            shown = len(f"{value:,.2f}")
+        else:
+            ws.write_string(i, j, value, text)
+            shown = len(value)
+        widest = max(widest, shown)
+    return widest
+
+
+def _write_numbers(ws: Any, j: int, series: pd.Series, kind: str, formats: dict[str, Any], text: Any) -> int:
+    """A numeric column: what `_write_cells` writes, with the rounding rule chosen once and the
+    width read off the extremes (`f"{x:,.2f}"` grows with |x|): 160,000-row sheets at scale."""
+    import numpy as np
+
+    tidy = cleaner(CLEAN_AS.get(kind, kind if kind in FORMATS else "number"))
+    fmt = formats.get(kind, formats["number"])
+    write = ws.write_number
+    low, high, widest = np.inf, -np.inf, 0
+    for i, x in enumerate(series.to_numpy(dtype="float64", na_value=np.nan).tolist(), start=1):
+        if x != x:
+            continue
+        if x in (np.inf, -np.inf):
+            ws.write_string(i, j, "no limit" if x > 0 else "-no limit", text)  # Excel has no infinity
+            widest = max(widest, 8 if x > 0 else 9)
+            continue
+        value = tidy(x)
+        write(i, j, value, fmt)
+        low, high = min(low, value), max(high, value)
+    if low <= high:
+        widest = max(widest, len(f"{low:,.2f}"), len(f"{high:,.2f}"))
+    return widest
 
 
 def _numeric(series: pd.Series) -> bool:
