@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from guarantor.report.rendering import preload
+
 if TYPE_CHECKING:
     import pandas as pd
 
 CHART_FORMATS = ("png", "svg")
-REPORT_PRELOAD = (
-    "guarantor.report.warm_tables",
-    "guarantor.report.warm_charts",
-    "guarantor.analysis.warm_report",
+REPORT_PRELOAD = preload(
+    "guarantor.report.warm_tables", "guarantor.report.warm_charts", "guarantor.analysis.warm_report"
 )
 """What the report workers' fork server imports for an analysis (`rendering.ChartRenderer`)."""
 LARGE_CSV_CELLS = 100_000

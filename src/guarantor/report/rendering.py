@@ -101,10 +101,15 @@ def run_job(job: ChartJob, formats: tuple[str, ...]) -> dict[str, bytes]:
     return render_figure(job.figure(), formats)
 
 
-CHART_PRELOAD = ("guarantor.report.warm_tables", "guarantor.report.warm_charts")
+def preload(*modules: str) -> tuple[str, ...]:
+    """A fork server's imports, between `warm_begin` and `warm_end` (garbage collection off)."""
+    return ("guarantor.report.warm_begin", *modules, "guarantor.report.warm_end")
+
+
+CHART_PRELOAD = preload("guarantor.report.warm_tables", "guarantor.report.warm_charts")
 """What the fork server imports for a report with charts: the brief's PDF is then drawn by the
 command itself (idle while the workers draw), so fpdf2 is not among them."""
-DOCUMENT_PRELOAD = ("guarantor.report.warm_tables", "fpdf")
+DOCUMENT_PRELOAD = preload("guarantor.report.warm_tables", "fpdf")
 """... and without charts, where the workers draw the PDF too."""
 
 
