@@ -182,14 +182,14 @@ def test_worker_processes_render_the_same_bytes() -> None:
 
 
 RUN_CLI = """
-import sys
+import atexit, sys
 from guarantor.cli import main
 sys.argv = ["guarantor", *sys.argv[1:]]
-try:
-    main()
-finally:
+@atexit.register  # the command ends with os._exit once its exit handlers have run
+def imported():
     for name in ("matplotlib", "pandas", "xlsxwriter"):
         print(f"{name} imported:", name in sys.modules, file=sys.stderr)
+main()
 """
 
 
@@ -270,3 +270,22 @@ def test_sigterm_stops_uncertainty_cleanly(tmp_path: Path) -> None:
     with pytest.raises(ProcessLookupError):
         os.killpg(child.pid, 0)
     assert not any(tmp_path.iterdir())  # the report folder is written whole or not at all
+
+
+def test_the_console_command_ends_with_its_exit_code_and_all_its_output(tmp_path: Path) -> None:
+    """The command skips the interpreter's teardown (`cli.finish`): exit codes, every line of
+    output (piped, so buffered) and the files are still all there."""
+    missing = subprocess.run(
+        [sys.executable, "-m", "guarantor", "solve", str(tmp_path / "nope.yaml")],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "file not found" in missing.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "guarantor", "solve", str(MINI), "--out", str(tmp_path)],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "report:" in done.stdout and done.stdout.rstrip().endswith(str(tmp_path / "mini-baseline"))
+    assert (tmp_path / "mini-baseline" / "report.xlsx").stat().st_size > 0
+    bad = subprocess.run([sys.executable, "-m", "guarantor", "bogus"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "No such command" in bad.stderr
