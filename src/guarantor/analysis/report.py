@@ -5,7 +5,10 @@ Layout of `<out>/<scenario>-<kind>/`:
     manifest.json   reproducibility: inputs hash, seed, versions of every library involved
     data/*.parquet  every table (and the same as CSV for spreadsheets)
     charts/*.png, charts/*.svg
-    report.md, report.html
+    report.md, report.html, report.xlsx
+
+The files are made by the jobs of `reportjobs` (on a command's report workers, or here one after
+another: the same bytes) and written here, atomically.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ and matplotlib's import (~0.6 s) was paid by the command itself. So:
 - `render_figure` lays a figure out once and saves every format from that layout;
 - chart functions draw a series as one compound path (`chartkit.hbars`);
 - `ChartRenderer` runs a report's jobs (`ChartJob`s, or any module-level function) on worker
-  processes forked from a fork server that imported matplotlib (and, for `solve`, the whole
-  report stack, `solvejobs`) and warmed the font cache while the command loaded and solved.
+  processes forked from a fork server that imported matplotlib and the whole report stack
+  (`solvejobs` for `solve`, `analysis.reportjobs` for the analyses), with garbage collection
+  off meanwhile, and warmed the font cache while the command loaded and solved.
   The command itself then never imports matplotlib or pandas. Results are identical to
   rendering in process (same code, same settings; tested byte for byte).
 
@@ -183,25 +184,13 @@ class ChartRenderer:
             for _ in range(self.workers):
                 pool.submit(int)
 
-    @classmethod
-    def on_pool(cls, pool: Any, formats: tuple[str, ...]) -> ChartRenderer:
-        """A renderer on an existing `multiprocessing` pool (its owner shuts it down)."""
-        renderer = cls(formats)
-        renderer.borrowed = pool
-        return renderer
-
-    borrowed: Any = None
-
     @property
     def parallel(self) -> bool:
-        return self.workers > 0 or self.borrowed is not None
+        return self.workers > 0
 
     def submit(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
         """Start `fn(*args)` (a module-level function) on a worker, or later here; the returned
         function waits for its value."""
-        if self.borrowed is not None:
-            pending = self.borrowed.apply_async(fn, args)
-            return pending.get  # type: ignore[no-any-return]
         if self.workers > 0:
             return self._pool().submit(fn, *args).result
         return _Later(fn, args)
