@@ -177,10 +177,10 @@ def worker_pool(workers: int, fork: bool = False) -> Iterator[Any]:
     reap_at_exit()  # nothing of the pool outlives the command, SIGTERM included (tested)
     with sigterm_exits(), single_threaded_children(), context.Pool(workers, _warm_worker) as pool:
         yield pool
-        finish(pool)
+        close_pool(pool)
 
 
-def finish(pool: Any) -> None:
+def close_pool(pool: Any) -> None:
     """Let the workers finish and exit on their own (a command calls this once the solving is
     done, so they are gone before it writes its report; calling it again does nothing)."""
     if pool is not None:

@@ -260,7 +260,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                 worker_count,
                 worker_pool,
             )
-            from guarantor.analysis.workers import finish
+            from guarantor.analysis.workers import close_pool
             from guarantor.errors import GuarantorError, InputError, Origin, Problem
 
             if sampling not in (None, "lhs", "random"):
@@ -281,7 +281,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                         if not scheduler:
                             raise
                         raise GuarantorError(f"--scheduler: cannot reach {scheduler}: {error}") from None
-                finish(pool)
+                close_pool(pool)
                 info = {
                     "seed": seed,
                     "spread": spread,
@@ -289,7 +289,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
                     "meta": result.meta,
                     "options": vars(options) | {"solver": name},
                 }
-                labels = tier_labels(loaded.resolved.data)
+                labels = tier_labels(data)
                 written = write_report(
                     "uncertainty",
                     loaded,
