@@ -235,11 +235,12 @@ def test_alternatives_workbook_and_the_index_lists_every_kind_of_run(out: Path) 
 
 
 def test_csv_fast_paths_write_what_the_cell_rule_writes() -> None:
-    """Integer and float columns are formatted in one pass each; the text is `positional` of
-    `clean`, cell by cell (NaN, infinities, -0, integers beyond 2**53, nullable integers)."""
+    """Columns are formatted in one pass each; the text is `positional(clean(v, kind))`, cell by
+    cell (NaN, infinities, -0, integers beyond 2**53, nullable integers, halves: 0.35 is stored
+    just below 0.35, so it rounds to 0.3 in every file, CSV included)."""
     import numpy as np
 
-    from guarantor.report.numbers import clean_frame, positional
+    from guarantor.report.numbers import column_kind, positional
 
     rng = np.random.default_rng(7)
     n = 400
@@ -250,15 +251,23 @@ def test_csv_fast_paths_write_what_the_cell_rule_writes() -> None:
             "troops": rng.integers(0, 30_000, n),
             "input:x.value": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n) * 1e-4),
             "odd": [-0.0, 1e15, 2.5, np.inf, -np.inf, 1e17, 0.1 + 0.2, -1e-13] * (n // 8),
+            "half_usd_m": [0.35, 2.25, -0.05, 1e16 + 0.5] * (n // 4),
+            "total_usd": [150_000.0, 250_000.0, np.nan, 1e20] * (n // 4),
             "label": ["a", "b"] * (n // 2),
             "maybe": pd.array([1, None] * (n // 2), "Int64"),
         }
     )
-    cleaned = clean_frame(table)
+
+    def cell(value: object, kind: str) -> str:
+        if isinstance(value, float):
+            return "" if value != value else positional(clean(value, kind))
+        return "" if pd.isna(value) else positional(value)
+
     expected = pd.DataFrame(
-        {c: ["" if pd.isna(v) else positional(v) for v in cleaned[c]] for c in cleaned.columns}
+        {c: [cell(v, column_kind(c)) for v in table[c].tolist()] for c in table.columns}
     ).to_csv(index=False, lineterminator="\n")
     assert csv_text(table) == expected
+    assert csv_text(table[["half_usd_m"]].head(1)) == "half_usd_m\n0.3\n"
 
 
 def test_large_analysis_tables_are_listed_not_copied_into_the_workbook(tmp_path: Path) -> None:

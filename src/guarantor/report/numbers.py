@@ -110,45 +110,6 @@ def column_kind(name: str) -> str:
     return "number"
 
 
-def clean_frame(table: pd.DataFrame, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """A copy of `table` with each float column rounded by its kind (given, else from its name).
-
-    Integer-valued float columns become integers (nullable where values are missing), so
-    CSV and xlsx show `10250`, not `10250.0`.
-    """
-    import numpy as np
-    import pandas as pd
-
-    out = table.copy()
-    for column in out.columns:
-        series = out[column]
-        if not pd.api.types.is_float_dtype(series.dtype):
-            continue
-        kind = (kinds or {}).get(str(column)) or column_kind(str(column))
-        values = series.to_numpy(dtype="float64", copy=True)
-        finite = np.isfinite(values)
-        if kind in ("count", "price_usd"):
-            values[finite] = np.round(values[finite])
-        elif kind == "usd":
-            values[finite] = np.round(values[finite], -5)
-        elif kind in DECIMALS:
-            values[finite] = np.round(values[finite], DECIMALS[kind])
-        else:
-            digits = f".{SIGNIFICANT}g"  # Python floats (`tolist`), not numpy scalars: 3x faster
-            values[finite] = [float(format(v, digits)) for v in values[finite].tolist()]
-        values[finite] += 0.0
-        whole = values[finite]
-        if not (whole.size and np.all(whole == np.round(whole)) and np.all(np.abs(whole) < 1e15)):
-            out[column] = values
-        elif finite.all():
-            out[column] = values.astype("int64")
-        else:
-            out[column] = pd.array(
-                [int(v) if f else None for v, f in zip(values, finite, strict=True)], "Int64"
-            )
-    return out
-
-
 def csv_text(table: pd.DataFrame, index: bool = False, kinds: Mapping[str, str] | None = None) -> str:
     """CSV of a cleaned table: Unix line endings, positional numbers, empty cells for missing values.
 
@@ -179,9 +140,9 @@ def _kind(column: str, kinds: Mapping[str, str] | None) -> str:
 
 
 def _cleaned_text(series: pd.Series, kind: str) -> list[str]:
-    """`positional(clean(v, kind))` of a column. Float columns are rounded in numpy and printed
-    by one C-level `format` or `repr` per cell; the few cells whose text could need an exponent,
-    a sign fix or a missing mark take the cell rule."""
+    """`positional(clean(v, kind))` of a column. Nine significant digits are printed by one
+    C-level `format` per cell (the few cells whose text could need an exponent or a sign fix take
+    the cell rule); other kinds by the kind's `cleaner`, chosen once."""
     import numpy as np
     import pandas as pd
 
@@ -196,11 +157,16 @@ def _cleaned_text(series: pd.Series, kind: str) -> list[str]:
         exponent = (size >= 10.0 ** (SIGNIFICANT - 1) * 0.999) | ((size < 1.0001e-4) & (size > 0))
         odd = np.isinf(values) | exponent  # where `format` could write 1e+09 or 1e-05
     else:
-        if kind in ("count", "price_usd", "usd"):
-            rounded = np.round(values, -5 if kind == "usd" else 0)
-        else:
-            rounded = np.round(values, DECIMALS[kind])
-        rounded += 0.0
+        digits = {"count": 0, "price_usd": 0, "usd": -5}.get(kind, DECIMALS.get(kind, 0))
+        rounded = np.round(values, digits) + 0.0
+        # numpy scales, rounds and scales back: within a hair of a half it can round the other way
+        # from `clean` (Python's correctly rounded `round`: 0.35 is stored just below 0.35, so 0.3)
+        scaled = np.abs(values * 10.0**digits)
+        with np.errstate(invalid="ignore"):
+            halves = (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6) | (scaled >= 2.0**52)
+        tidy = cleaner(kind)
+        for i in np.flatnonzero(halves & np.isfinite(values)).tolist():
+            rounded[i] = tidy(float(values[i]))
         finite = np.isfinite(rounded)
         whole = finite & (rounded == np.floor(rounded)) & (np.abs(rounded) < 1e15)
         if whole.all():
