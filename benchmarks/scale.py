@@ -16,7 +16,9 @@ process's peak resident memory. Parts:
   documents report.md/.html, report.xlsx, brief  total     the whole solve + report
 
 The report is written in process, one job after another (`report.solvejobs`), so each part's
-time is its own; `guarantor solve` runs the same jobs on two workers.
+time is its own; `guarantor solve` runs the same jobs on two workers. Last, the largest size is
+solved by the `guarantor solve` command itself, end to end, as a user runs it (the in-process
+parts once missed a terminal summary that was quadratic in the contributors).
 
 It then prints each part's growth exponent, the slope of log(time) against log(columns),
 over the contributor series (100 → 1,600 at 10 × 10) and the period series (1 → 40 at
@@ -149,6 +151,26 @@ def run_size(size: tuple[int, int, int], folder: Path, charts: str) -> dict[str,
     return found
 
 
+def command(path: Path) -> tuple[float, float]:
+    """`guarantor solve` itself on `path`, as a user runs it (report on its workers, the terminal
+    summary printed to a pipe): (wall seconds, peak memory of its largest process in MiB)."""
+    guarantor = Path(sys.executable).parent / "guarantor"
+    code = (
+        "import resource, subprocess, sys, time; start = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+    )
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(guarantor), "solve", str(path), "--out", out],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    seconds, peak = done.stdout.split()
+    return float(seconds), float(peak)
+
+
 def exponent(rows: list[dict[str, Any]], part: str, clock: str = "times") -> float:
     """Least-squares slope of log(seconds) on log(columns)."""
     points = [(math.log(r["columns"]), math.log(max(r[clock].get(part, 0.0), 1e-4))) for r in rows]
@@ -216,6 +238,12 @@ def main() -> None:
             f"{largest['times']['total']:.1f} s = {largest['times']['total'] / floor:.1f}x the import floor "
             f"({largest['cpu']['total']:.1f} processor s); "
             f"peak memory {largest['peak_mib']:.0f} MiB"
+        )
+        seconds, peak = command(write_scaled(folder, n, k, t))
+        print(
+            f"`guarantor solve` on it, end to end (report on its workers, summary printed): "
+            f"{seconds:.1f} s = {seconds / floor:.1f}x the import floor (target 15x); "
+            f"largest process peak {peak:.0f} MiB (target 600)"
         )
 
 

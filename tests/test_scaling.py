@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+import guarantor
 from guarantor.answer.assemble import solve_scenario
 from guarantor.answer.checker import check_solution
 from guarantor.errors import InputError
@@ -31,6 +32,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from scalegen import write_scaled  # noqa: E402
 
 LINEAR = 1.2
+OWN = str(Path(guarantor.__file__).parent)
+"""Where Guarantor's own modules are."""
 """Allowed excess over proportional growth of an operation count (fixed costs make it smaller)."""
 
 
@@ -47,14 +50,15 @@ def calls(fn: Callable[[], Any]) -> int:
     return sum(stat[1] for stat in pstats.Stats(profile).stats.values())  # type: ignore[attr-defined]
 
 
-def lines(fn: Callable[[], Any]) -> int:
+def lines(fn: Callable[[], Any], within: str = "") -> int:
     """Python lines executed by `fn`, loop iterations inside generator expressions included
-    (a scan hidden in `next(c for c in ...)` is one call but many lines)."""
+    (a scan hidden in `next(c for c in ...)` is one call but many lines); with `within`, only
+    lines of files whose path contains it (Guarantor's own, not a library's linear work)."""
     count = 0
 
     def trace(frame: Any, event: str, arg: Any) -> Any:
         nonlocal count
-        count += event == "line"
+        count += event == "line" and within in frame.f_code.co_filename
         return trace
 
     sys.settrace(trace)
@@ -97,7 +101,20 @@ def _parts(path: Path) -> dict[str, int]:
 
     tables, payload = solve_tables(result, params), result_payload(result, loaded, params)
     found["brief"] = lines(lambda: gather(result, loaded, params, tables, payload, []))
+    found["payload"] = calls(lambda: result_payload(result, loaded, params))
+    found["summary"] = lines(lambda: _summary(result, loaded, path.parent), within=OWN)
     return found
+
+
+def _summary(result: Any, loaded: LoadedScenario, folder: Path) -> None:
+    """The terminal summary (it sorted every allocation once per contributor: quadratic)."""
+    import io
+
+    from rich.console import Console
+
+    from guarantor.report.summary import print_summary
+
+    print_summary(result, loaded, folder, Console(file=io.StringIO(), width=100))
 
 
 def _tie_break_entries(loaded: LoadedScenario) -> int:

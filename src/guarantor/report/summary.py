@@ -57,13 +57,13 @@ def print_summary(
     table.add_column("troops", justify="right")
     table.add_column("other capabilities")
     table.add_column("pays", justify="right")
+    other_amounts: dict[str, list[str]] = {}  # grouped once: a scan per contributor was quadratic
+    for (cid, k, p), v in sorted(d.amounts.items()):
+        if p == first and k != params.ground and v:
+            other_amounts.setdefault(cid, []).append(f"{v:g} {k}")
     for c in params.contributors:
         troops = d.ground(params, c.id, first)
-        others = ", ".join(
-            f"{v:g} {k}"
-            for (cid, k, p), v in sorted(d.amounts.items())
-            if cid == c.id and p == first and k != params.ground and v
-        )
+        others = ", ".join(other_amounts.get(c.id, ()))
         paid = d.funding.get((c.id, first), 0.0)
         if troops or others or paid > 1e-6:
             table.add_row(c.name, f"{troops:,.0f}", others, money(paid))
