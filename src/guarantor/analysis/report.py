@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -180,14 +178,12 @@ def _shared(bundle: Bundle, parallel: bool) -> Iterator[tuple[str, str | None]]:
         jobs.adopt("local", bundle)
         yield "local", None
         return
+    from guarantor.report.shared import staged
+
     token, blob = jobs.pack(bundle)
-    fd, name = tempfile.mkstemp(prefix="guarantor-report-", suffix=".pickle")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
+    with staged(blob) as name:
+        del blob
         yield token, name
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 def load_analysis(folder: Path) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guarantor.report.rendering import preload
@@ -90,8 +89,9 @@ def adopt(token: str, bundle: Bundle) -> None:
 def tables_of(token: str, where: str | None) -> tuple[Bundle, dict[str, pd.DataFrame]]:
     """The bundle and its tables, built once per process (`where`: the file holding the pickle)."""
     if token not in _TABLES:
-        assert where is not None, "a worker needs the pickled bundle"
-        bundle = pickle.loads(Path(where).read_bytes())
+        from guarantor.report.shared import read_once
+
+        bundle = pickle.loads(read_once(where))
         adopt(token, bundle)
     return _TABLES[token]
 

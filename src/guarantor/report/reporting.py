@@ -9,6 +9,7 @@ and charts saved without timestamps or random ids; only `manifest.created_at` ch
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from guarantor.report.compare import Run
+    from guarantor.report.solvejobs import Bundle
 
 
 def chart_files(rendered: Mapping[str, Mapping[str, bytes]], folder: Path) -> dict[str, bytes]:
@@ -102,29 +104,52 @@ def _write_solve(
     documents: bool,
 ) -> Path:
     from guarantor.report import solvejobs as sj
+    from guarantor.report.index import write_index
+    from guarantor.report.shared import staged
+
+    bundle = sj.Bundle(result, loaded, payload, renderer.formats, _image_format(renderer))
+    with ExitStack() as stack:  # the workers' bundle file lives until every job is done
+        if renderer.parallel:
+            token, blob = sj.pack(bundle)
+            where: str | None = stack.enter_context(staged(blob))
+            del blob
+        else:
+            token, where = f"here-{id(bundle)}", None
+            sj.adopt(token, bundle)
+        _run_solve_jobs(token, where, bundle, params, parent, name, renderer, documents)
+    write_index(parent)
+    return parent / name
+
+
+def _run_solve_jobs(
+    token: str,
+    where: str | None,
+    bundle: Bundle,
+    params: Params,
+    parent: Path,
+    name: str,
+    renderer: ChartRenderer,
+    documents: bool,
+) -> None:
+    """Submit the report's jobs, then write what they return into the staged folder."""
+    from guarantor.report import solvejobs as sj
     from guarantor.report.brief import CHARTS as BRIEF_CHARTS
     from guarantor.report.brief import to_html as brief_html
-    from guarantor.report.index import run_record, write_index
+    from guarantor.report.index import run_record
     from guarantor.report.markup import to_html
 
-    formats = renderer.formats
-    bundle = sj.Bundle(result, loaded, payload, formats, _image_format(renderer))
-    if renderer.parallel:
-        token, blob = sj.pack(bundle)
-    else:
-        token, blob = f"here-{id(bundle)}", None
-        sj.adopt(token, bundle)
+    result, loaded, payload, formats = bundle.result, bundle.loaded, bundle.payload, renderer.formats
     names = sj.chart_names(result, params) if formats else ()
     # the brief's charts and the documents first. With charts, this process draws the brief's
     # PDF from them (it is idle by then) while the workers draw the rest; without, a worker does.
     first = [n for n in names if n in BRIEF_CHARTS]
-    charts = {n: renderer.submit(sj.chart_job, token, blob, n) for n in first}
+    charts = {n: renderer.submit(sj.chart_job, token, where, n) for n in first}
     if documents:
-        document = renderer.submit(sj.document_job, token, blob, names)
-    charts |= {n: renderer.submit(sj.chart_job, token, blob, n) for n in names if n not in first}
-    tables = renderer.submit(sj.csv_job, token, blob)
+        document = renderer.submit(sj.document_job, token, where, names)
+    charts |= {n: renderer.submit(sj.chart_job, token, where, n) for n in names if n not in first}
+    tables = renderer.submit(sj.csv_job, token, where)
     if documents:
-        workbook = renderer.submit(sj.workbook_job, token, blob)
+        workbook = renderer.submit(sj.workbook_job, token, where)
         if names and renderer.parallel:
             import fpdf  # noqa: F401  (while the workers work)
     with report_folder(parent, name) as folder:
@@ -154,8 +179,6 @@ def _write_solve(
             loaded.path,
         )
         write_json(folder / "run.json", record)
-    write_index(parent)
-    return parent / name
 
 
 def identity_of(result: Result) -> dict[str, str]:

@@ -76,10 +76,13 @@ def adopt(token: str, bundle: Bundle) -> None:
     _PREPARED[token] = _prepare(bundle)
 
 
-def prepared(token: str, blob: bytes | None) -> Prepared:
-    """The bundle's tables, built once per process (each worker keeps the latest report's)."""
+def prepared(token: str, where: str | None) -> Prepared:
+    """The bundle's tables, built once per process (each worker keeps the latest report's);
+    `where` is the file holding the pickled bundle (`shared.staged`)."""
     if token not in _PREPARED:
-        assert blob is not None, "a worker needs the pickled bundle"
+        from guarantor.report.shared import read_once
+
+        blob = read_once(where)
         _PREPARED.clear()
         with gc_paused():
             _PREPARED[token] = _prepare(pickle.loads(blob))
@@ -108,11 +111,11 @@ def chart_names(result: Result, params: Params) -> tuple[str, ...]:
     return SOLVE_CHARTS + (TIMELINE_CHARTS if params.multi_period else ())
 
 
-def csv_job(token: str, blob: bytes | None) -> dict[str, str]:
+def csv_job(token: str, where: str | None) -> dict[str, str]:
     """allocations.csv, funding.csv and, for horizons, the per-period tables."""
     from guarantor.report.numbers import csv_text
 
-    p = prepared(token, blob)
+    p = prepared(token, where)
     if p.bundle.result.decisions is None:
         return {}
     t, kinds = p.tables, p.kinds
@@ -147,11 +150,11 @@ def solve_chart_jobs(t: Mapping[str, pd.DataFrame], params: Params) -> list[Char
     ]
 
 
-def chart_job(token: str, blob: bytes | None, name: str) -> dict[str, bytes]:
+def chart_job(token: str, where: str | None, name: str) -> dict[str, bytes]:
     """One chart in the report's formats."""
     from guarantor.report.rendering import run_job
 
-    p = prepared(token, blob)
+    p = prepared(token, where)
     jobs = solve_chart_jobs(p.tables, p.params)
     if p.params.multi_period:
         from guarantor.report.timeline import timeline_jobs
@@ -161,22 +164,22 @@ def chart_job(token: str, blob: bytes | None, name: str) -> dict[str, bytes]:
     return run_job(job, p.bundle.formats)
 
 
-def workbook_job(token: str, blob: bytes | None) -> bytes:
+def workbook_job(token: str, where: str | None) -> bytes:
     """report.xlsx."""
     from guarantor.report.sheets import solve_sheets
     from guarantor.report.xlsx import workbook_bytes
 
-    p = prepared(token, blob)
+    p = prepared(token, where)
     manifest = p.bundle.payload["manifest"]
     with gc_paused():  # a cell object per value: 600,000 at 1,600 contributors x 10 periods
         sheets = solve_sheets(p.bundle.result, p.bundle.loaded, p.params, p.tables, manifest)
         return workbook_bytes(sheets, manifest["created_at"])
 
 
-def document_job(token: str, blob: bytes | None, charts: tuple[str, ...]) -> tuple[Document, str, Brief]:
+def document_job(token: str, where: str | None, charts: tuple[str, ...]) -> tuple[Document, str, Brief]:
     """The report's blocks (report.html is rendered from them once the charts exist), report.md,
     and the brief's content."""
-    p = prepared(token, blob)
+    p = prepared(token, where)
     with gc_paused():
         return _document(p, p.bundle, charts)
 
