@@ -2,7 +2,7 @@
 against a hand-written highspy loop on the same problems.
 
 Run from the repository root:
-    .venv/bin/python benchmarks/run.py [--samples 10000] [--rounds 5] [--part solve|uncertainty]
+    .venv/bin/python benchmarks/run.py [--samples 10000] [--rounds 5] [--pairs 3] [--part solve|uncertainty]
 
 First, one solve: in each round the script runs, back to back, the import floor
 (`python -c "import pulp, pandas, matplotlib.pyplot"`), `guarantor solve scenarios/baseline.yaml`
@@ -23,7 +23,9 @@ For the baseline scenario (mixed-integer) and a pure-LP variant of it, the scrip
 3. times Guarantor's library run with 1 worker and with all workers, and the whole CLI
    command end to end (start-up, loading, sampling, solving, tables, charts, report);
 4. prints solves per second and the ratios; the last line compares the end-to-end CLI
-   command with the all-core reference loop: `ratio guarantor/reference: R`.
+   command with the all-core reference loop: `ratio guarantor/reference: R`. The all-core
+   reference and the command run in `--pairs` paired rounds, and their medians are compared
+   (the machine's speed drifts between minutes).
 """
 
 from __future__ import annotations
@@ -229,18 +231,24 @@ def rate(n: int, seconds: float) -> str:
     return f"{seconds:7.2f} s  {n / seconds:8.0f} solves/s"
 
 
-def scenario(name: str, overrides: list[str], samples: int, seed: int, workers: int) -> float:
-    """Benchmark one scenario; return the end-to-end ratio CLI / all-core reference."""
+def scenario(name: str, overrides: list[str], samples: int, seed: int, workers: int, rounds: int) -> float:
+    """Benchmark one scenario; return the end-to-end ratio CLI / all-core reference (the medians
+    of `rounds` paired runs of the two: the machine's speed drifts by ±15 % between minutes)."""
     print(f"\n== {name}: {samples:,} samples, seed {seed}, {workers} cores ==")
     start = time.perf_counter()
     plan, block = problems(overrides, samples, seed)
     prepared = time.perf_counter() - start
     print(f"problems prepared in {prepared:.1f} s ({block.shape[1]} numbers change per sample)")
     ref1, t_ref1 = reference(plan, block, 1)
-    _, t_refw = reference(plan, block, workers)
     g1, t_g1 = guarantor_library(plan, 1)
     gw, t_gw = guarantor_library(plan, workers)
-    t_cli = guarantor_cli(overrides, samples, seed)
+    paired = [
+        (reference(plan, block, workers)[1], guarantor_cli(overrides, samples, seed)) for _ in range(rounds)
+    ]
+    t_refw = statistics.median(p[0] for p in paired)
+    t_cli = statistics.median(p[1] for p in paired)
+    if rounds > 1:
+        print(f"paired rounds (reference, command): {', '.join(f'{a:.2f}/{b:.2f}' for a, b in paired)}")
     default = min(2000, samples)
     _, t_default = reference(plan, block[:default], 1, tuned=False)
     print(f"reference loop, 1 process        {rate(samples, t_ref1)}")
@@ -249,6 +257,8 @@ def scenario(name: str, overrides: list[str], samples: int, seed: int, workers: 
     print(f"guarantor library, 1 worker      {rate(samples, t_g1)}")
     print(f"guarantor library, {workers} workers     {rate(samples, t_gw)}")
     print(f"guarantor uncertainty CLI, {workers} workers, end to end (incl. report) {rate(samples, t_cli)}")
+    what = f"medians of {rounds} paired rounds" if rounds > 1 else "one run each"
+    print(f"  ({workers}-process reference and whole command: {what})")
     both = ~np.isnan(g1) & ~np.isnan(ref1)
     diff = np.max(np.abs(g1[both] - ref1[both]) / np.maximum(1.0, np.abs(ref1[both]))) if both.any() else 0.0
     print(
@@ -270,6 +280,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--rounds", type=int, default=5, help="paired rounds of the one-solve timings")
     parser.add_argument(
+        "--pairs", type=int, default=3, help="paired rounds of reference and command per uncertainty scenario"
+    )
+    parser.add_argument(
         "--part", choices=("all", "solve", "uncertainty"), default="all", help="run only one half"
     )
     args = parser.parse_args()
@@ -284,10 +297,9 @@ def main() -> None:
         report_one_solve(args.rounds)
     if args.part == "solve":
         return
-    lp = scenario(
-        "pure LP (baseline relaxed, US tier fixed)", lp_overrides(), args.samples, args.seed, workers
-    )
-    ratio = scenario("baseline (mixed-integer)", [], args.samples, args.seed, workers)
+    lp_name = "pure LP (baseline relaxed, US tier fixed)"
+    lp = scenario(lp_name, lp_overrides(), args.samples, args.seed, workers, args.pairs)
+    ratio = scenario("baseline (mixed-integer)", [], args.samples, args.seed, workers, args.pairs)
     print(
         f"\nuncertainty, whole command vs {workers}-process reference: pure LP {lp:.2f} (target <= 2.0), "
         f"baseline MIP {ratio:.2f} (target <= 1.25)"

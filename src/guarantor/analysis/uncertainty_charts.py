@@ -12,7 +12,7 @@ import numpy as np
 
 from guarantor.analysis.charts import HATCHES, OKABE_ITO, new_figure
 from guarantor.analysis.labels import Names, human, name, tier_name
-from guarantor.report.chartkit import series_style
+from guarantor.report.chartkit import hbars, series_style
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,13 +26,10 @@ def cost_distribution(samples: pd.DataFrame, summary: pd.DataFrame) -> Figure:
     share = len(feasible) / max(len(samples), 1)
     fig.suptitle(f"How uncertain is the total cost? ({share:.1%} of samples feasible)", fontweight="bold")
     if len(feasible):
-        hist.hist(
-            feasible,
-            bins=min(60, max(10, len(feasible) // 50)),
-            color=OKABE_ITO[0],
-            edgecolor="black",
-            linewidth=0.3,
-        )
+        counts, edges = np.histogram(feasible, bins=min(60, max(10, len(feasible) // 50)))
+        widths = np.diff(edges)  # one compound path, not one hatched artist per bin
+        hbars(hist, edges[:-1] + widths / 2, counts, height=widths, vertical=True,
+              facecolor=OKABE_ITO[0], edgecolor="black", linewidth=0.3)  # fmt: skip
         xs = np.sort(feasible)
         ecdf.step(xs, np.arange(1, len(xs) + 1) / len(xs), where="post", color=OKABE_ITO[0])
         row = summary.set_index("output").loc["total_cost_usd_m"]
@@ -111,13 +108,11 @@ def drivers_chart(drivers: pd.DataFrame, top: int = 12, names: Names | None = No
     fig, (ax,) = new_figure(9, 1.5 + 0.35 * max(len(rows), 1))
     fig.suptitle("Which uncertain inputs drive the cost?", fontweight="bold")
     values = rows["rho_total_cost_usd_m"].to_numpy()
-    colours = [OKABE_ITO[0] if v >= 0 else OKABE_ITO[1] for v in values]
-    hatches = [HATCHES[0] if v >= 0 else HATCHES[1] for v in values]
-    bars = ax.barh(
-        [human(p, names) for p in rows["input"]], values, color=colours, edgecolor="black", linewidth=0.5
-    )
-    for bar, hatch in zip(bars, hatches, strict=True):
-        bar.set_hatch(hatch)
+    y = np.arange(len(rows))
+    for k, sign in enumerate((values >= 0, values < 0)):  # one compound path per sign, not per bar
+        hbars(ax, y[sign], values[sign], facecolor=OKABE_ITO[k], hatch=HATCHES[k], edgecolor="black",
+              linewidth=0.5)  # fmt: skip
+    ax.set_yticks(y, [human(p, names) for p in rows["input"]])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("Spearman rank correlation with total cost (hatched: negative)")
     return fig

@@ -121,18 +121,53 @@ def csv_text(table: pd.DataFrame, index: bool = False, kinds: Mapping[str, str] 
     import io
 
     columns = [str(c) for c in table.columns]
-    texts = [_cleaned_text(table.iloc[:, i], _kind(columns[i], kinds)) for i in range(len(columns))]
+    series = [table.iloc[:, i] for i in range(len(columns))]
+    texts = [_cleaned_text(column, _kind(name, kinds)) for name, column in zip(columns, series, strict=True)]
     if index:
         frame = table.index.to_frame(index=False)
         names = table.index.names
         default = ["index"] if len(names) == 1 else [f"level_{i}" for i in range(len(names))]
         columns = [str(d if n is None else n) for n, d in zip(names, default, strict=True)] + columns
-        texts = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])] + texts
+        series = [frame.iloc[:, i] for i in range(frame.shape[1])] + series
+        texts = [_column_text(column) for column in series[: frame.shape[1]]] + texts
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(zip(*texts, strict=True))
-    return buffer.getvalue()
+    if len(columns) == 1:  # a row of one empty field is written `""`: leave that to the csv module
+        writer.writerows(zip(*texts, strict=True))
+        return buffer.getvalue()
+    # numbers never need quoting; text columns are quoted cell by cell by the csv module itself,
+    # so the rows can be joined in C (csv.writer took three times as long)
+    texts = [t if _numeric(c) else _quoted(t) for c, t in zip(series, texts, strict=True)]
+    rows = "\n".join(map(",".join, zip(*texts, strict=True)))
+    return buffer.getvalue() + rows + ("\n" if rows else "")
+
+
+def _numeric(series: pd.Series) -> bool:
+    import pandas as pd
+
+    dtype = series.dtype
+    return bool(pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)) and not (
+        pd.api.types.is_bool_dtype(dtype)
+    )
+
+
+def _quoted(texts: list[str]) -> list[str]:
+    """Each cell as `csv.writer` writes it inside a row of several fields."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    out = []
+    for text in texts:
+        if text and any(c in text for c in ',"\r\n '):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([text])
+            text = buffer.getvalue()[:-1]
+        out.append(text)
+    return out
 
 
 def _kind(column: str, kinds: Mapping[str, str] | None) -> str:
