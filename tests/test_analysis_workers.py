@@ -96,8 +96,9 @@ def test_csv_blocks_join_into_the_whole_file() -> None:
 
 
 def test_uncertainty_command_hands_its_report_to_workers(tmp_path: Path) -> None:
-    """The console command imports neither pandas nor matplotlib itself, and nothing of it
-    (solving workers, report workers, their server) outlives it."""
+    """The console command imports neither pandas nor matplotlib itself (nor PuLP: its solving
+    goes straight to highspy), and nothing of it (solving workers, report workers, their
+    server) outlives it."""
     from tests.test_chart_speed import run_command
 
     stderr = run_command(
@@ -105,6 +106,7 @@ def test_uncertainty_command_hands_its_report_to_workers(tmp_path: Path) -> None
         env={"GUARANTOR_CHART_WORKERS": "2"},
     )  # fmt: skip
     assert "pandas imported: False" in stderr and "matplotlib imported: False" in stderr
+    assert "pulp imported: False" in stderr
     folder = tmp_path / "uncertain_costs-uncertainty"
     assert len(list((folder / "charts").glob("*.png"))) >= 3 and (folder / "report.xlsx").is_file()
 

@@ -187,7 +187,7 @@ from guarantor.cli import main
 sys.argv = ["guarantor", *sys.argv[1:]]
 @atexit.register  # the command ends with os._exit once its exit handlers have run
 def imported():
-    for name in ("matplotlib", "pandas", "xlsxwriter"):
+    for name in ("matplotlib", "pandas", "xlsxwriter", "pulp"):
         print(f"{name} imported:", name in sys.modules, file=sys.stderr)
 main()
 """

@@ -19,6 +19,18 @@ from guarantor.report.estimates import estimate_rows
 from guarantor.scenario.loading import LoadedScenario
 
 
+def _version(package: str) -> str:
+    """An installed package's version from its metadata: importing PuLP only to read
+    `pulp.__version__` cost an analysis 0.2 s (it loads every solver back-end), and highspy
+    has no `__version__` (the manifest said "")."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
 def manifest(
     loaded: LoadedScenario,
     result_options: dict[str, Any],
@@ -27,9 +39,6 @@ def manifest(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything needed to reproduce a run (the one timestamp is `created_at`)."""
-    import highspy
-    import pulp
-
     data: dict[str, Any] = {
         "guarantor_version": __version__,
         "scenario_file": loaded.path,
@@ -37,8 +46,8 @@ def manifest(
         "inputs_sha256": loaded.resolved.sha256(),
         "solver": solver,
         "solver_version": solver_version,
-        "pulp_version": pulp.__version__ if hasattr(pulp, "__version__") else "",
-        "highspy_version": getattr(highspy, "__version__", ""),
+        "pulp_version": _version("pulp"),
+        "highspy_version": _version("highspy"),
         "python_version": platform.python_version(),
         "options": result_options,
         "created_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
