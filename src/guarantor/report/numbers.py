@@ -9,6 +9,7 @@ fractions to six decimals (0.0001 percentage points), shadow prices to the dolla
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ def clean(value: Any, kind: str = "number") -> Any:
     return cleaner(kind)(float(value))
 
 
+@functools.cache  # one function per kind, made once
 def cleaner(kind: str) -> Callable[[float], int | float]:
     """`clean` for one kind, as a function of a finite float (writers call it once per column)."""
     if kind in ("count", "price_usd"):
@@ -253,19 +255,26 @@ def _missing(value: Any) -> bool:
 
 
 def clean_tree(data: Any, kinds: Mapping[str, str] | None = None, kind: str = "number") -> Any:
-    """JSON-ready data with every float rounded: by key (`kinds`), else by the key's name, else `kind`."""
-    if isinstance(data, dict):
+    """JSON-ready data with every float rounded: by key (`kinds`), else by the key's name, else `kind`.
+
+    results.json holds the whole merged scenario (350,000 nodes at 400 contributors × 10
+    periods), so the common types are told apart by `type` first and each key's kind is
+    looked up once per distinct key name."""
+    t = type(data)
+    if t is dict or (t is not list and t is not tuple and isinstance(data, dict)):
+        given = kinds or {}
         return {
-            key: clean_tree(value, kinds, (kinds or {}).get(str(key)) or _key_kind(str(key), kind))
+            key: clean_tree(value, kinds, given.get(str(key)) or _key_kind(str(key), kind))
             for key, value in data.items()
         }
-    if isinstance(data, list | tuple):
+    if t is list or t is tuple or isinstance(data, list | tuple):
         return [clean_tree(value, kinds, kind) for value in data]
-    if isinstance(data, float):
+    if t is float or isinstance(data, float):
         return clean(data, kind)
     return data
 
 
+@functools.lru_cache(maxsize=4096)
 def _key_kind(key: str, inherited: str) -> str:
     found = column_kind(key)
     return inherited if found == "number" else found
