@@ -18,6 +18,12 @@ class Origin:
             return self.file
         return f"{self.file}:{self.line}:{self.column}"
 
+    def __reduce__(self) -> tuple[type[Origin], tuple[str, int, int]]:
+        """Pickled as its three fields: a frozen slots dataclass otherwise pickles through
+        `dataclasses`' Python-level `__getstate__`, and a report's bundle holds one per YAML value
+        (600,000 at 1,600 contributors)."""
+        return (Origin, (self.file, self.line, self.column))
+
 
 @dataclass(frozen=True)
 class Problem:

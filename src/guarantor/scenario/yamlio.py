@@ -43,6 +43,10 @@ class Node:
     origin: Origin
     layers: tuple[Origin, ...] = ()
 
+    def __reduce__(self) -> tuple[type[Node], tuple[Any, Origin, tuple[Origin, ...]]]:
+        """Pickled as its fields, without a state dict per node (report bundles hold them all)."""
+        return (Node, (self.value, self.origin, self.layers))
+
 
 def display_path(path: tuple[Key, ...]) -> str:
     """Render a key path the way `--set` accepts it (named list items by id)."""
