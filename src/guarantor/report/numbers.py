@@ -148,10 +148,7 @@ def csv_text(table: pd.DataFrame, index: bool = False, kinds: Mapping[str, str] 
 def _numeric(series: pd.Series) -> bool:
     import pandas as pd
 
-    dtype = series.dtype
-    return bool(pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)) and not (
-        pd.api.types.is_bool_dtype(dtype)
-    )
+    return bool(pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_integer_dtype(series.dtype))
 
 
 def _quoted(texts: list[str]) -> list[str]:
@@ -163,7 +160,7 @@ def _quoted(texts: list[str]) -> list[str]:
     writer = csv.writer(buffer, lineterminator="\n")
     out = []
     for text in texts:
-        if text and any(c in text for c in ',"\r\n '):
+        if text and any(c in text for c in ',"\r\n'):
             buffer.seek(0)
             buffer.truncate()
             writer.writerow([text])
@@ -261,17 +258,19 @@ def clean_tree(data: Any, kinds: Mapping[str, str] | None = None, kind: str = "n
     periods), so the common types are told apart by `type` first and each key's kind is
     looked up once per distinct key name."""
     t = type(data)
-    if t is dict or (t is not list and t is not tuple and isinstance(data, dict)):
+    if t is str or t is int or t is bool or data is None:
+        return data
+    if t is float:
+        return clean(data, kind)
+    if isinstance(data, dict):
         given = kinds or {}
         return {
             key: clean_tree(value, kinds, given.get(str(key)) or _key_kind(str(key), kind))
             for key, value in data.items()
         }
-    if t is list or t is tuple or isinstance(data, list | tuple):
+    if isinstance(data, list | tuple):
         return [clean_tree(value, kinds, kind) for value in data]
-    if t is float or isinstance(data, float):
-        return clean(data, kind)
-    return data
+    return clean(data, kind) if isinstance(data, float) else data
 
 
 @functools.lru_cache(maxsize=4096)
