@@ -58,9 +58,9 @@ def print_summary(
     table.add_column("other capabilities")
     table.add_column("pays", justify="right")
     other_amounts: dict[str, list[str]] = {}  # grouped once: a scan per contributor was quadratic
-    for (cid, k, p), v in sorted(d.amounts.items()):
-        if p == first and k != params.ground and v:
-            other_amounts.setdefault(cid, []).append(f"{v:g} {k}")
+    shown = ((key, v) for key, v in d.amounts.items() if key[2] == first and key[1] != params.ground and v)
+    for (cid, k, _), v in sorted(shown):  # only the first period's entries are sorted
+        other_amounts.setdefault(cid, []).append(f"{v:g} {k}")
     for c in params.contributors:
         troops = d.ground(params, c.id, first)
         others = ", ".join(other_amounts.get(c.id, ()))
