@@ -208,24 +208,24 @@ def test_libyaml_reads_like_the_pure_python_loader(path: Path, monkeypatch: pyte
 def test_large_mips_keep_the_solvers_optimum_and_say_so(scaled: Callable[[int, int, int], Path]) -> None:
     """Above `effort.EXACT_INTEGERS` whole-number decisions no integer tie-break, robustness or
     re-solved explanations (each would cost about a solve); the result's notes say what was left out."""
-    from guarantor.solve import effort, pipeline
+    from guarantor.solve import effort, inplace
 
     loaded = load_scenario(scaled(200, 10, 1))
     f = formulate(loaded)
     assert effort.integers(f.model) > effort.EXACT_INTEGERS
     calls: list[int] = []
-    original = pipeline.solve_linear
+    original = inplace.Resolver.solve
 
-    def counting(model: Any, options: Any) -> Any:
+    def counting(self: inplace.Resolver, model: Any) -> Any:
         calls.append(sum(c.integer for c in model.columns))
-        return original(model, options)
+        return original(self, model)
 
-    pipeline.solve_linear = counting  # type: ignore[assignment]
+    inplace.Resolver.solve = counting  # type: ignore[method-assign]
     try:
         result = solve_scenario(loaded, robustness=True, explain=True)
     finally:
-        pipeline.solve_linear = original
-    assert sum(1 for n in calls if n) == 1  # the MIP once; then only LPs (polish, the optimal face)
+        inplace.Resolver.solve = original  # type: ignore[method-assign]
+    assert len(calls) == 3 and sum(1 for n in calls if n) == 1  # the MIP; then the polish and the face
     assert result.robustness is None and result.explanations == []
     notes = " ".join(result.notes)
     for left_out in ("tie-break among equally cheap whole-number choices", "How firm", "Explanations"):

@@ -235,7 +235,7 @@ def _sources_section(doc: Document, loaded: LoadedScenario) -> None:
         r.source if r.basis == "source" else f"Assumption: {r.assumption}" for r in figures.itertuples()
     ]
     doc.add(replace(table_block(figures, MODEL_FIGURE_COLUMNS, "Figures of the base model"), compact=True))
-    doc.add(replace(table_block(source_list(loaded), SOURCE_COLUMNS, "Sources"), compact=True))
+    doc.add(replace(table_block(source_list(loaded, figures), SOURCE_COLUMNS, "Sources"), compact=True))
 
 
 def solve_document(

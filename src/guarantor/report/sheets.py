@@ -233,7 +233,8 @@ def solve_sheets(
         )
     if result.notes:
         sheets.append(Sheet("Notes", pd.DataFrame({"note": result.notes}), [Column("note", "note", T)]))
-    sheets += source_sheets(loaded, scenario_figures(loaded), sourced_figures(loaded), source_list(loaded))
+    figures = sourced_figures(loaded)
+    sheets += source_sheets(loaded, scenario_figures(loaded), figures, source_list(loaded, figures))
     sheets.append(manifest_sheet(manifest))
     return sheets
 

@@ -12,6 +12,7 @@ from guarantor.model.money import add_burden_balance
 from guarantor.model.tiebreak import add_tie_break, held_copy, optimal_face
 from guarantor.scenario.loading import LoadedScenario
 from guarantor.solve.effort import integer_tie_break
+from guarantor.solve.inplace import Resolver
 from guarantor.solve.solving import RawSolution, SolveOptions, fixed_integer_lp, solve_linear
 
 
@@ -27,11 +28,12 @@ def solve_formulation(f: Formulation, options: SolveOptions) -> RawSolution:
     """Solve, in priority order for lexicographic objectives (each optimum held within tolerance)."""
     levels = objective_metrics(f.params.scenario)
     tolerances = [lvl.tolerance for lvl in f.params.scenario.objective.priorities] or [0.0]
-    raw = solve_linear(f.model, options)
+    solver = Resolver(options)
+    raw = solver.solve(f.model)
     for level, (metrics, tolerance) in enumerate(zip(levels, tolerances, strict=False)):
         if level > 0:
             set_objective(f, metrics)
-            raw = solve_linear(f.model, options)
+            raw = solve_linear(f.model, options)  # a full solve: its status, gap and time are reported
         if not raw.status.has_solution or level == len(levels) - 1:
             break
         (metric,) = metrics
@@ -54,60 +56,64 @@ def solve_formulation(f: Formulation, options: SolveOptions) -> RawSolution:
                 relaxable=False,
             )
         )
-    raw = break_ties(f, raw, options)
+    raw = break_ties(f, raw, options, solver)
     if raw.status.has_solution and f.params.scenario.policy.funding_rule == "common_pool":
-        raw = _balance_pool(f, raw, options)
+        raw = _balance_pool(f, raw, solver)
     return raw
 
 
-def break_ties(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
+def break_ties(
+    f: Formulation, raw: RawSolution, options: SolveOptions, solver: Resolver | None = None
+) -> RawSolution:
     """The plan `objective.tie_break` picks among those as good as `raw`; MIPs come back polished.
 
     Integers (contingents, whole units, tier) are chosen with the optimum held; after the
     polish, the continuous part is chosen on the LP's optimal face, so the cost is unchanged.
     Any path that solves the main objective (the web app's live model too) finishes here.
+    `solver` re-solves in place on the HiGHS model of the solve that found `raw`, if it has it.
     """
     if not raw.status.has_solution:
         return raw
+    solver = solver or Resolver(options)
     rule = f.params.scenario.objective.tie_break
     if rule != "none" and f.model.is_mip and integer_tie_break(f.model):  # contingents, units, tier
-        raw.values = _tie_break(f, held_copy(f, f.model, raw.values), raw.values, options) or raw.values
+        raw.values = _tie_break(f, held_copy(f, f.model, raw.values), raw.values, solver) or raw.values
     if f.model.is_mip:
-        raw = _polish(f, raw, options)
+        raw = _polish(f, raw, solver)
     if rule != "none" and raw.row_duals:  # the continuous part, on the optimal face
         base = fixed_integer_lp(f.model, raw.values) if f.model.is_mip else f.model
         face = optimal_face(base, raw.values, raw.row_duals)
-        raw.values = _tie_break(f, face, raw.values, options) or raw.values
+        raw.values = _tie_break(f, face, raw.values, solver) or raw.values
     return raw
 
 
 def _tie_break(
-    f: Formulation, work: LinearModel, values: list[float], options: SolveOptions
+    f: Formulation, work: LinearModel, values: list[float], solver: Resolver
 ) -> list[float] | None:
     """On `work` (plans as good as `values`), the plan the scenario's tie-break rule prefers (None: keep)."""
     work.objective = add_tie_break(f, work, f.params.scenario.objective.tie_break, values)
     work.objective_constant = 0.0
-    found = solve_linear(work, options)
+    found = solver.solve(work)
     if not found.status.has_solution:
         return None
     return found.values[: len(f.model.columns)]
 
 
-def _polish(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
+def _polish(f: Formulation, raw: RawSolution, solver: Resolver) -> RawSolution:
     """Re-solve the LP with the integer decisions fixed at their rounded values.
 
     A MIP solver accepts integers within a tolerance (a binary of 1e-7 counts as 0), which
     would leak tiny amounts into costs and funding; the polished values are exactly
     consistent with the rounded decisions, as the independent checker requires.
     """
-    polished = solve_linear(fixed_integer_lp(f.model, raw.values), options)
+    polished = solver.solve(fixed_integer_lp(f.model, raw.values))
     if polished.status.has_solution:
         raw.values = polished.values
         raw.row_duals = polished.row_duals  # the duals a MIP lacks: integers fixed, LP re-solved
     return raw
 
 
-def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> RawSolution:
+def _balance_pool(f: Formulation, raw: RawSolution, solver: Resolver) -> RawSolution:
     """Hold the optimum, then split the common pool to minimise the largest burden (% of GDP).
 
     Done on a copy so the model used for duals keeps only the scenario's own rows.
@@ -130,7 +136,7 @@ def _balance_pool(f: Formulation, raw: RawSolution, options: SolveOptions) -> Ra
         )
     )
     add_burden_balance(f)
-    balanced = solve_linear(f.model, options)
+    balanced = solver.solve(f.model)
     f.model = original
     if not balanced.status.has_solution:
         return raw

@@ -135,6 +135,14 @@ def _status(stats: Any, options: SolveOptions) -> Status:
 
 def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
     """Solve once; values and duals are read back in model order."""
+    raw, highs = solve_keeping(model, options)
+    del highs  # free HiGHS's copy of the model now (at 95,000 columns it holds ~250 MB)
+    return raw
+
+
+def solve_keeping(model: LinearModel, options: SolveOptions) -> tuple[RawSolution, Any]:
+    """Solve once; also return the live `highspy.Highs` holding exactly `model`'s columns and rows
+    in model order (None for CBC, or when PuLP left out columns no row or cost uses)."""
     import pulp
 
     problem, variables, constraints = to_pulp(model)
@@ -160,10 +168,14 @@ def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
             raw.objective = (
                 sum(v * raw.values[j] for j, v in model.objective.items()) + model.objective_constant
             )
-    # everything is read: free HiGHS's copy of the model now, not whenever the problem's reference
-    # cycles are collected (at 95,000 columns it holds ~250 MB, and the next solve builds another)
+    highs = problem.solverModel if options.solver == "highs" else None
+    # PuLP's HiGHS model has only the columns some row or the objective uses
+    if highs is not None and (highs.getNumCol(), highs.getNumRow()) != (len(model.columns), len(model.rows)):
+        highs = None
+    # the problem's Python side is no longer needed; drop it now, not whenever its reference cycles are
+    # collected (its variables and expressions take ~150 MB at 95,000 columns)
     problem.solverModel = None
-    return raw
+    return raw, highs
 
 
 def fixed_integer_lp(model: LinearModel, values: list[float]) -> LinearModel:
