@@ -1,6 +1,6 @@
 """The package is laid out by stage of the flow; a stage imports only the stages below it.
 
-Order: foundation (errors, atomic, gcpause) → scenario → model → solve → answer → plans → report →
+Order: foundation (errors, atomic, gcpause, jsonlayout) → scenario → model → solve → answer → plans → report →
 analysis → api → cli. Imports inside functions count too, so a lazy import cannot hide
 an upward dependency, and no two modules may import each other, directly or in a ring.
 """
@@ -14,7 +14,13 @@ import guarantor
 
 PACKAGE = Path(guarantor.__file__).parent
 STAGES = ("scenario", "model", "solve", "answer", "plans", "report", "analysis", "api", "app", "cli")
-FOUNDATION = {"guarantor", "guarantor.errors", "guarantor.atomic", "guarantor.gcpause"}
+FOUNDATION = {
+    "guarantor",
+    "guarantor.errors",
+    "guarantor.atomic",
+    "guarantor.gcpause",
+    "guarantor.jsonlayout",
+}
 
 
 def module_name(path: Path) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -12,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from guarantor import jsonlayout
 
 
 def safe_name(name: str) -> str:
@@ -34,11 +35,18 @@ def write_text(path: Path, text: str) -> None:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder, then rename over the target."""
+    with _replacing(path) as tmp, open(tmp, "wb") as handle:
+        handle.write(data)
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[str]:
+    """A temporary file beside `path` for the caller to fill; renamed over `path` if all went well."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
@@ -47,7 +55,9 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_json(path: Path, data: Any) -> None:
-    write_text(path, json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n")
+    """JSON in Guarantor's layout (`jsonlayout`), streamed to the file as it is encoded."""
+    with _replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        jsonlayout.dump(data, handle)
 
 
 STALE = re.compile(r"^\.(?P<name>.+)\.(?:staging|old)-(?:(?P<pid>\d+)(?:-|$))?")

@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from guarantor import jsonlayout
 from guarantor.errors import InputError, Origin, Problem
 
 EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 2, 3, 4
@@ -135,7 +136,7 @@ def solve_many(
                 )
             )
         if as_json:
-            typer.echo(json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2))
+            typer.echo(jsonlayout.dumps(payloads[0] if len(payloads) == 1 else payloads), nl=False)
         if input_problems:
             from guarantor.cli.common import fail
 

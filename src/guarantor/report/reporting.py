@@ -142,16 +142,18 @@ def _run_solve_jobs(
     names = sj.chart_names(result, params) if formats else ()
     # the brief's charts and the documents first. With charts, this process draws the brief's
     # PDF from them (it is idle by then) while the workers draw the rest; without, a worker does.
+    # The workbook goes first: the longest job at scale (5-10 s at 1,600 contributors x 10 periods,
+    # where the rest is shorter than it), a tenth of a second on the shipped scenarios.
+    if documents:
+        workbook = renderer.submit(sj.workbook_job, token, where)
     first = [n for n in names if n in BRIEF_CHARTS]
     charts = {n: renderer.submit(sj.chart_job, token, where, n) for n in first}
     if documents:
         document = renderer.submit(sj.document_job, token, where, names)
     charts |= {n: renderer.submit(sj.chart_job, token, where, n) for n in names if n not in first}
     tables = renderer.submit(sj.csv_job, token, where)
-    if documents:
-        workbook = renderer.submit(sj.workbook_job, token, where)
-        if names and renderer.parallel:
-            import fpdf  # noqa: F401  (while the workers work)
+    if documents and names and renderer.parallel:
+        import fpdf  # noqa: F401  (while the workers work)
     with report_folder(parent, name) as folder:
         write_json(folder / "results.json", payload)
         if documents:
