@@ -25,9 +25,9 @@ SCALARS = (
 KEYS = st.text(max_size=8) | st.integers(-5, 5) | st.booleans() | st.none() | st.floats(-2, 2)
 TREES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=6)
-    | st.tuples(inner, inner)
-    | st.dictionaries(KEYS, inner, max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=6) | st.tuples(inner, inner) | st.dictionaries(KEYS, inner, max_size=6)
+    ),
     max_leaves=40,
 )
 
@@ -56,7 +56,7 @@ def test_records_on_one_line_nested_objects_indented() -> None:
         "nested": [[1, [2]], {"a": {"b": 1}}],
         "wide": {f"k{i}": i * 1000 for i in range(12)},
         "empty": {"list": [], "dict": {}},
-        "text": "é \"quoted\"\n",
+        "text": 'é "quoted"\n',
         "special": [math.nan, math.inf],
         "other": object(),
     }
