@@ -51,7 +51,7 @@ def sourced_figures(loaded: LoadedScenario) -> pd.DataFrame:
     """Every sourced or assumed figure of the merged base model, with its citation."""
     import pandas as pd
 
-    model = loaded.resolved.data["model"]
+    model = loaded.resolved.read_only()["model"]
     sources = model.get("sources", {})
     rows = []
     for path, figure in _figures(model):
@@ -93,7 +93,7 @@ def source_list(loaded: LoadedScenario, figures: pd.DataFrame | None = None) -> 
     about a second to build)."""
     import pandas as pd
 
-    sources = loaded.resolved.data["model"].get("sources", {})
+    sources = loaded.resolved.read_only()["model"].get("sources", {})
     cited = (sourced_figures(loaded) if figures is None else figures)["source"].value_counts()
     rows = [
         {
@@ -112,7 +112,7 @@ def scenario_figures(loaded: LoadedScenario) -> pd.DataFrame:
     """Numbers the scenario itself sets (requirements, policy, caps, horizon) and where."""
     import pandas as pd
 
-    data = {k: v for k, v in loaded.resolved.data.items() if k not in ("model", "solver")}
+    data = {k: v for k, v in loaded.resolved.read_only().items() if k not in ("model", "solver")}
     rows = [
         {"input": path, "value": value, "set_in": _origin(loaded, path)}
         for path, value in numeric_paths(data).items()
@@ -146,7 +146,7 @@ def input_diff(scenarios: Mapping[str, LoadedScenario]) -> pd.DataFrame:
 
     leaves = {}
     for name, loaded in scenarios.items():
-        data = loaded.resolved.data
+        data = loaded.resolved.read_only()
         values: dict[str, Any] = {**setting_paths(data), **numeric_paths(data)}
         leaves[name] = {
             k: v

@@ -77,8 +77,10 @@ def decisions_from_payload(data: dict[str, Any]) -> Decisions:
     )
 
 
-def result_payload(result: Result, loaded: LoadedScenario, params: Params | None = None) -> dict[str, Any]:
-    """The JSON document a solve writes (keys documented in the README)."""
+def result_payload(
+    result: Result, loaded: LoadedScenario, params: Params | None = None, made: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON document a solve writes (keys documented in the README); `made`: its `manifest`."""
     from guarantor.report.numbers import clean, clean_tree
     from guarantor.report.numbers import column_kind as clean_kind
     from guarantor.report.tables import amount_kinds
@@ -127,13 +129,10 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
                     if v
                 ],
                 "decisions": decisions_payload(d),
-                "cost_basis": {
-                    "optimised": loaded.scenario.cost_basis or loaded.scenario.model.cost_basis,
-                    "annual_cost_usd_m": costs_by_basis(loaded.scenario, d),
-                },
+                "cost_basis": _cost_basis(loaded, d),
             }
         )
-    payload["published_estimates"] = [asdict(r) for r in estimate_rows(loaded.scenario, result.decisions)]
+    payload["published_estimates"] = _estimates(loaded, result)
     payload["constraints"] = [
         {
             "name": c.name,
@@ -174,12 +173,48 @@ def result_payload(result: Result, loaded: LoadedScenario, params: Params | None
     from guarantor.report.why import why_payload
 
     payload.update(why_payload(result))
-    # every float rounded by its kind (money to $0.1 m, troops whole, shares to 6 decimals); the
-    # decisions keep nine significant digits so `guarantor check` re-verifies them exactly
-    troop_kind = kinds.get(params.ground, "count")
-    by_key = {"troops": troop_kind, "deployed_force": troop_kind, "funding_usd_m": "number"}
+    by_key = _kinds_by_key(params, kinds)
     payload = {
         k: clean_tree(v, by_key, "number" if k == "decisions" else clean_kind(k)) for k, v in payload.items()
     }
-    payload["manifest"] = manifest(loaded, result.options, result.solver, result.solver_version)
+    payload["manifest"] = made or manifest(loaded, result.options, result.solver, result.solver_version)
     return payload
+
+
+def report_fields(
+    result: Result, loaded: LoadedScenario, params: Params, made: dict[str, Any]
+) -> dict[str, Any]:
+    """What the report's documents read of results.json (the manifest without the merged scenario,
+    the cost basis, the published estimates), the same values as `result_payload`'s: built first,
+    so that the report workers start while the rest (25 MB of pickle at 1,600 contributors x 10
+    periods, which no job reads) is built and written."""
+    from guarantor.report.numbers import clean_tree
+    from guarantor.report.numbers import column_kind as clean_kind
+    from guarantor.report.tables import amount_kinds
+
+    fields: dict[str, Any] = {}
+    if result.decisions is not None and result.metrics is not None:
+        fields["cost_basis"] = _cost_basis(loaded, result.decisions)
+    fields["published_estimates"] = _estimates(loaded, result)
+    by_key = _kinds_by_key(params, amount_kinds(params))
+    found = {k: clean_tree(v, by_key, clean_kind(k)) for k, v in fields.items()}
+    found["manifest"] = {k: v for k, v in made.items() if k != "resolved_scenario"}
+    return found
+
+
+def _kinds_by_key(params: Params, kinds: dict[str, str]) -> dict[str, str]:
+    """Rounding kinds by key: every float rounded by its kind (money to $0.1 m, troops whole, shares
+    to 6 decimals); the decisions keep nine significant digits so `guarantor check` re-verifies them."""
+    troop_kind = kinds.get(params.ground, "count")
+    return {"troops": troop_kind, "deployed_force": troop_kind, "funding_usd_m": "number"}
+
+
+def _cost_basis(loaded: LoadedScenario, d: Decisions) -> dict[str, Any]:
+    return {
+        "optimised": loaded.scenario.cost_basis or loaded.scenario.model.cost_basis,
+        "annual_cost_usd_m": costs_by_basis(loaded.scenario, d),
+    }
+
+
+def _estimates(loaded: LoadedScenario, result: Result) -> list[dict[str, Any]]:
+    return [asdict(r) for r in estimate_rows(loaded.scenario, result.decisions)]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from guarantor.answer.results import Result
 from guarantor.atomic import report_folder, safe_name, write_bytes, write_json, write_text
 from guarantor.model.params import Params, build_params
-from guarantor.report.payload import result_payload
+from guarantor.report.payload import manifest, report_fields, result_payload
 from guarantor.report.rendering import (
     FORMATS,
     ChartRenderer,
@@ -84,20 +84,20 @@ def write_solve_report(
     from guarantor.report.index import claim_folder
 
     params = build_params(loaded.scenario)
-    payload = result_payload(result, loaded, params)
+    made = manifest(loaded, result.options, result.solver, result.solver_version)
     name = name or run_folder_name(result.scenario)
     claim_folder(parent, name, identity_of(result))
     if renderer is None:
         with chart_renderer(FORMATS["both"]) as local:
-            return _write_solve(result, loaded, params, payload, parent, name, local, documents)
-    return _write_solve(result, loaded, params, payload, parent, name, renderer, documents)
+            return _write_solve(result, loaded, params, made, parent, name, local, documents)
+    return _write_solve(result, loaded, params, made, parent, name, renderer, documents)
 
 
 def _write_solve(
     result: Result,
     loaded: LoadedScenario,
     params: Params,
-    payload: dict[str, Any],
+    made: dict[str, Any],
     parent: Path,
     name: str,
     renderer: ChartRenderer,
@@ -107,7 +107,8 @@ def _write_solve(
     from guarantor.report.index import write_index
     from guarantor.report.shared import staged
 
-    bundle = sj.Bundle(result, loaded, payload, renderer.formats, _image_format(renderer))
+    shared = report_fields(result, loaded, params, made)
+    bundle = sj.Bundle(result, loaded, shared, renderer.formats, _image_format(renderer))
     with ExitStack() as stack:  # the workers' bundle file lives until every job is done
         if renderer.parallel:
             token, blob = sj.pack(bundle)
@@ -116,7 +117,7 @@ def _write_solve(
         else:
             token, where = f"here-{id(bundle)}", None
             sj.adopt(token, bundle)
-        _run_solve_jobs(token, where, bundle, params, parent, name, renderer, documents)
+        _run_solve_jobs(token, where, bundle, made, params, parent, name, renderer, documents)
     write_index(parent)
     return parent / name
 
@@ -125,6 +126,7 @@ def _run_solve_jobs(
     token: str,
     where: str | None,
     bundle: Bundle,
+    made: dict[str, Any],
     params: Params,
     parent: Path,
     name: str,
@@ -138,12 +140,12 @@ def _run_solve_jobs(
     from guarantor.report.index import run_record
     from guarantor.report.markup import to_html
 
-    result, loaded, payload, formats = bundle.result, bundle.loaded, bundle.payload, renderer.formats
+    result, loaded, formats = bundle.result, bundle.loaded, renderer.formats
     names = sj.chart_names(result, params) if formats else ()
-    # the brief's charts and the documents first. With charts, this process draws the brief's
-    # PDF from them (it is idle by then) while the workers draw the rest; without, a worker does.
-    # The workbook goes first: the longest job at scale (5-10 s at 1,600 contributors x 10 periods,
-    # where the rest is shorter than it), a tenth of a second on the shipped scenarios.
+    # The workbook first: the longest job at scale (5-10 s at 1,600 contributors x 10 periods, longer
+    # than the rest of one worker's share), a tenth of a second on the shipped scenarios. Then the
+    # brief's charts and the documents: with charts, this process draws the brief's PDF from them
+    # (it is idle by then) while the workers draw the rest; without, a worker does.
     if documents:
         workbook = renderer.submit(sj.workbook_job, token, where)
     first = [n for n in names if n in BRIEF_CHARTS]
@@ -155,7 +157,8 @@ def _run_solve_jobs(
     if documents and names and renderer.parallel:
         import fpdf  # noqa: F401  (while the workers work)
     with report_folder(parent, name) as folder:
-        write_json(folder / "results.json", payload)
+        # built while the workers work: only this process needs it (the jobs got `report_fields`)
+        write_json(folder / "results.json", result_payload(result, loaded, params, made))
         if documents:
             doc, markdown, brief = document()
             pngs = {n: charts[n]()["png"] for n in brief.charts if "png" in formats}
@@ -176,7 +179,7 @@ def _run_solve_jobs(
             result.question,
             str(result.status),
             loaded.overrides,
-            payload["manifest"]["created_at"],
+            made["created_at"],
             key_figures(result, params),
             loaded.path,
         )

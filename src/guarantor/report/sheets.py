@@ -243,9 +243,8 @@ def source_sheets(
     loaded: LoadedScenario, scenario: pd.DataFrame, figures: pd.DataFrame, sources: pd.DataFrame
 ) -> list[Sheet]:
     """The inputs with their provenance: scenario numbers, model figures with grades, the bibliography."""
-    grades = {
-        k: (v or {}).get("grade", "") for k, v in loaded.resolved.data["model"].get("sources", {}).items()
-    }
+    entries = loaded.resolved.read_only()["model"].get("sources", {})
+    grades = {k: (v or {}).get("grade", "") for k, v in entries.items()}
     if "grade" not in figures.columns:
         figures = figures.assign(grade=[grades.get(s, "") for s in figures["source"]])
     if "grade" not in sources.columns:

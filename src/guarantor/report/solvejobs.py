@@ -38,7 +38,8 @@ CHART_FOLDER = "charts"
 
 @dataclass(frozen=True)
 class Bundle:
-    """What every job of one report needs: the answer, its scenario, results.json's content."""
+    """What every job of one report needs: the answer, its scenario, what they read of results.json
+    (`payload.report_fields`)."""
 
     result: Result
     loaded: LoadedScenario

@@ -102,7 +102,7 @@ def scenario_inventory(loaded: LoadedScenario) -> list[FigureRow]:
         keys = [int(p) if p.isdigit() else p for p in path.split(".")]
         return str(loaded.origin_of("model", *keys, "value"))
 
-    return figure_inventory(loaded.resolved.data["model"], origin, excluded)
+    return figure_inventory(loaded.resolved.read_only()["model"], origin, excluded)
 
 
 def with_swings(rows: list[FigureRow], swings: Mapping[str, float]) -> list[FigureRow]:

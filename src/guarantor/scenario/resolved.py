@@ -25,9 +25,27 @@ class Resolved:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    _plain: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False, compare=False)
+
     @property
     def data(self) -> dict[str, Any]:
+        """The merged document as plain data, a fresh copy the caller may change."""
         return strip(self.root)  # type: ignore[no-any-return]
+
+    def read_only(self) -> dict[str, Any]:
+        """`data`, built once and shared by readers that never change it: a report asks for it
+        about ten times, and each `data` strips the whole tree (0.3 s at 1,600 contributors)."""
+        if not self._plain:
+            self._plain.append(self.data)
+        return self._plain[0]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the caches (report workers get a copy; the caches rebuild on use)."""
+        return {"root": self.root, "files": self.files}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in (*state.items(), ("_ids", {}), ("_plain", [])):
+            object.__setattr__(self, key, value)
 
     def origin_of(self, path: tuple[Key, ...]) -> Origin:
         """Origin of the value at `path` (list items by position or id), or its nearest ancestor."""
