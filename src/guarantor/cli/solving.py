@@ -82,7 +82,7 @@ def solve_many(
     with chart_renderer(report.charts, workers, preload) as renderer:  # workers warm up from here on
         from guarantor.answer.verify import verified
         from guarantor.api import options_for, solve_scenario
-        from guarantor.report.reporting import PLAN_FOLDER, run_folder_name, write_solve_report
+        from guarantor.report.reporting import PLAN_FOLDER, hand_over, run_folder_name, write_solve_report
         from guarantor.report.summary import print_summary
         from guarantor.scenario.loading import load_scenario
 
@@ -118,10 +118,13 @@ def solve_many(
                 continue
             written[name] = str(path.resolve())
             options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
-            result = solve_scenario(loaded, options, robustness, explain=explain)
-            if check:
-                verified(result, loaded)
-            folder = write_solve_report(result, loaded, parent, name, renderer, documents=report.documents)
+            with hand_over(loaded, renderer) as handoff:  # the workers unpickle it while this solves
+                result = solve_scenario(loaded, options, robustness, explain=explain)
+                if check:
+                    verified(result, loaded)
+                folder = write_solve_report(
+                    result, loaded, parent, name, renderer, documents=report.documents, handoff=handoff
+                )
             if save_plan and result.decisions is not None:
                 plan_path = save_plan_file(parent / PLAN_FOLDER, name, result, loaded)
                 if not quiet and not as_json:

@@ -195,6 +195,23 @@ class ChartRenderer:
             return self._pool().submit(fn, *args).result
         return _Later(fn, args)
 
+    def submit_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Start `fn(*args)` on a worker without waiting for anything: the pool forks its workers on
+        submission, which blocks until the fork server has imported its modules (about a second),
+        so a background thread submits it once the workers exist. Its value and errors are dropped."""
+        if self.workers <= 0:
+            return
+        import threading
+
+        def later() -> None:
+            self._forking.join()
+            pool = self.pool
+            if pool is not None:
+                with suppress(RuntimeError):  # closed meanwhile
+                    pool.submit(fn, *args)
+
+        threading.Thread(target=later, daemon=True).start()
+
     def render(self, jobs: Sequence[ChartJob]) -> dict[str, dict[str, bytes]]:
         """name -> format -> bytes, in job order; nothing when the formats are empty."""
         return self.start(jobs)()

@@ -8,8 +8,8 @@ and charts saved without timestamps or random ids; only `manifest.created_at` ch
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from guarantor.report.compare import Run
-    from guarantor.report.solvejobs import Bundle
+    from guarantor.report.solvejobs import Bundle, Handoff
 
 
 def chart_files(rendered: Mapping[str, Mapping[str, bytes]], folder: Path) -> dict[str, bytes]:
@@ -62,6 +62,29 @@ def write_csv(
     write_text(path, csv_text(table, index, kinds))
 
 
+@contextmanager
+def hand_over(loaded: LoadedScenario, renderer: ChartRenderer) -> Iterator[Handoff | None]:
+    """Before the solve, give the scenario to `renderer`'s workers (None: it has none).
+
+    Each worker unpickles it and builds its parameters on the core the solve leaves idle, instead
+    of after the solve, when the report waits for them; pass the handoff to `write_solve_report`
+    within the block (the file lives until the block ends)."""
+    if not renderer.parallel:
+        yield None
+        return
+    from guarantor.report import solvejobs as sj
+    from guarantor.report.shared import staged
+
+    token, blob = sj.pack_scenario(loaded)
+    with staged(blob) as where:
+        del blob
+        # one per worker, though a pool cannot address one: a worker that got both does the second
+        # at once, and the other unpickles with its first report job, as without a handoff
+        for _ in range(renderer.workers):
+            renderer.submit_soon(sj.scenario_job, token, where)
+        yield sj.Handoff(token, where)
+
+
 def write_solve_report(
     result: Result,
     loaded: LoadedScenario,
@@ -69,6 +92,7 @@ def write_solve_report(
     name: str | None = None,
     renderer: ChartRenderer | None = None,
     documents: bool = True,
+    handoff: Handoff | None = None,
 ) -> Path:
     """Write `parent/<name>/` atomically (default name: `run_folder_name`) and return its path.
 
@@ -76,6 +100,9 @@ def write_solve_report(
     and the report documents, which explain why there is no plan. Charts are drawn by
     `renderer` (its formats; on its workers if it has any), by default here as PNG and SVG.
     Without `documents` (`solve --fast`) the workbook, the brief and report.md/.html are left out.
+
+    `handoff` (from `hand_over` with the same `loaded` and `renderer`): the scenario the workers
+    already have.
 
     Everything that needs pandas, matplotlib, fpdf2 or XlsxWriter is a `solvejobs` job: on the
     renderer's workers the jobs run in parallel (charts first, the brief's PDF as soon as its two
@@ -89,8 +116,8 @@ def write_solve_report(
     claim_folder(parent, name, identity_of(result))
     if renderer is None:
         with chart_renderer(FORMATS["both"]) as local:
-            return _write_solve(result, loaded, params, made, parent, name, local, documents)
-    return _write_solve(result, loaded, params, made, parent, name, renderer, documents)
+            return _write_solve(result, loaded, params, made, parent, name, local, documents, None)
+    return _write_solve(result, loaded, params, made, parent, name, renderer, documents, handoff)
 
 
 def _write_solve(
@@ -102,6 +129,7 @@ def _write_solve(
     name: str,
     renderer: ChartRenderer,
     documents: bool,
+    handoff: Handoff | None,
 ) -> Path:
     from guarantor.report import solvejobs as sj
     from guarantor.report.index import write_index
@@ -111,7 +139,7 @@ def _write_solve(
     bundle = sj.Bundle(result, loaded, shared, renderer.formats, _image_format(renderer))
     with ExitStack() as stack:  # the workers' bundle file lives until every job is done
         if renderer.parallel:
-            token, blob = sj.pack(bundle)
+            token, blob = sj.pack(bundle, handoff)
             where: str | None = stack.enter_context(staged(blob))
             del blob
         else:

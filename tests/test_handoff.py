@@ -1,0 +1,65 @@
+"""The scenario handed to the report workers before the solve: the same report, a lighter bundle."""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+
+from guarantor.answer.assemble import solve_scenario
+from guarantor.model.params import build_params
+from guarantor.report import solvejobs as sj
+from guarantor.report.payload import manifest, report_fields
+from guarantor.report.rendering import DOCUMENT_PRELOAD, chart_renderer
+from guarantor.report.reporting import hand_over, write_solve_report
+from guarantor.report.shared import staged
+from guarantor.scenario.loading import load_scenario
+
+STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\"<|\s]*")
+
+
+def _texts(folder: Path) -> dict[str, bytes]:
+    """The report's text files, timestamps blanked (the one thing that differs between runs)."""
+    return {
+        p.name: STAMP.sub(b"T", p.read_bytes())
+        for p in sorted(folder.iterdir())
+        if p.suffix in (".json", ".csv", ".md", ".html") and p.name != "run.json"
+    }
+
+
+def test_a_report_from_handed_over_workers_is_the_report_without(mini_baseline: Path, tmp_path: Path) -> None:
+    loaded = load_scenario(mini_baseline)
+    with chart_renderer((), workers=2, preload=DOCUMENT_PRELOAD) as renderer:
+        with hand_over(loaded, renderer) as handoff:
+            assert handoff is not None and Path(handoff.where).exists()
+            result = solve_scenario(loaded)
+            handed = write_solve_report(result, loaded, tmp_path / "a", renderer=renderer, handoff=handoff)
+        assert not Path(handoff.where).exists()  # the staged scenario goes with the block
+        plain = write_solve_report(result, loaded, tmp_path / "b", renderer=renderer)
+    assert _texts(handed) == _texts(plain)
+    assert (handed / "report.xlsx").exists()
+
+
+def test_the_bundle_leaves_the_scenario_behind_and_a_worker_rebuilds_it(
+    mini_baseline: Path, tmp_path: Path
+) -> None:
+    loaded = load_scenario(mini_baseline)
+    result = solve_scenario(loaded)
+    params = build_params(loaded.scenario)
+    made = manifest(loaded, result.options, result.solver, result.solver_version)
+    bundle = sj.Bundle(result, loaded, report_fields(result, loaded, params, made), (), "png")
+    token, blob = sj.pack_scenario(loaded)
+    with staged(blob) as where:
+        handoff = sj.Handoff(token, where)
+        light_token, light = sj.pack(bundle, handoff)
+        _, full = sj.pack(bundle)
+        assert len(light) < len(full) - len(blob) // 2
+        assert not isinstance(pickle.loads(light), sj.Bundle)
+        with staged(light) as light_where:
+            sj._SCENARIOS.clear()
+            sj.scenario_job(token, where)  # what a worker does while the command solves
+            ready = sj.prepared(light_token, light_where)
+    assert ready.bundle.loaded.scenario == loaded.scenario
+    assert ready.bundle.result.objective_value == result.objective_value
+    assert ready.params.contributors == params.contributors
+    assert "resolved_scenario" not in ready.bundle.payload["manifest"]
