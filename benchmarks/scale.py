@@ -9,7 +9,8 @@ the library calls (not cProfile, which misattributes time inside HiGHS) and repo
 process's peak resident memory. Parts:
 
   load      read YAML, merge, validate           build     the linear model (formulate)
-  handover  the model handed to PuLP/HiGHS       solve     HiGHS (every solve: levels, polish)
+  handover  the model handed to PuLP/HiGHS       solve     HiGHS (every solve: levels, polish, re-solves
+                                                           in place)
   explain   constraint reports and reduced costs check     the independent checker
   robustness how firm the answer is (re-solves)  why       explanations confirmed by re-solving
   tables    result tables and CSV files          charts    chart building and rendering
@@ -83,7 +84,7 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
     from guarantor.model.params import build_params
     from guarantor.report import markup, rendering, reporting
     from guarantor.scenario.loading import load_scenario
-    from guarantor.solve import pipeline, solving
+    from guarantor.solve import inplace, pipeline, solving
 
     built: list[int] = []
     formulate = _timed(times, "build", assemble.formulate)
@@ -100,6 +101,7 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
     timed = (
         (solving, "to_pulp", "handover"),
         (pulp.LpProblem, "solve", "solve"),
+        (inplace.HeldModel, "solve", "solve"),  # the re-solves on the main solve's HiGHS model
         (assemble, "constraint_reports", "explain"),
         (assemble, "reduced_costs", "explain"),
         (robustness, "near_optimal", "robustness"),
