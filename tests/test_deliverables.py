@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from guarantor.cli.app import app
@@ -332,3 +335,26 @@ def test_xlsx_column_writer_writes_what_the_cell_rule_writes(
     fast = written("fast.xlsx")
     monkeypatch.setattr(xlsx, "_numeric", lambda series: False)  # every column cell by cell
     assert written("slow.xlsx") == fast
+
+
+FIELDS = st.sampled_from(["total_cost_usd_m", "troops", "share", "slack", "name", "price", "europe_cost"])
+VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**9), 10**9)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=5)
+    | st.lists(st.floats(-1e6, 1e6), max_size=3)
+)
+RECORDS = st.lists(st.dictionaries(FIELDS, VALUES, max_size=5) | VALUES, min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(RECORDS, st.sampled_from(["number", "usd_m", "fraction", "count"]))
+def test_a_list_of_records_is_rounded_as_each_record_alone(rows: list[Any], kind: str) -> None:
+    """results.json's long record lists take `clean_tree`'s fast path (a key's rule found once per
+    list); it must round exactly as cleaning each record on its own does."""
+    kinds = {"troops": "count"}
+    together = clean_tree(rows, kinds, kind)
+    alone = [clean_tree(row, kinds, kind) for row in rows]  # a dict alone: the general path
+    assert json.dumps(together) == json.dumps(alone)
