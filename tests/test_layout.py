@@ -1,7 +1,7 @@
 """The package is laid out by stage of the flow; a stage imports only the stages below it.
 
-Order: foundation (errors, atomic, gcpause, jsonlayout) → scenario → model → solve → answer → plans → report →
-analysis → api → cli. Imports inside functions count too, so a lazy import cannot hide
+Order: foundation (errors, atomic, gcpause, jsonlayout, heap) → scenario → model → solve → answer →
+plans → report → analysis → api → cli. Imports inside functions count too, so a lazy import cannot hide
 an upward dependency, and no two modules may import each other, directly or in a ring.
 """
 
@@ -20,6 +20,7 @@ FOUNDATION = {
     "guarantor.atomic",
     "guarantor.gcpause",
     "guarantor.jsonlayout",
+    "guarantor.heap",
 }
 
 

@@ -174,9 +174,8 @@ def result_payload(
 
     payload.update(why_payload(result))
     by_key = _kinds_by_key(params, kinds)
-    payload = {
-        k: clean_tree(v, by_key, "number" if k == "decisions" else clean_kind(k)) for k, v in payload.items()
-    }
+    for k in list(payload):  # key by key: each raw part is freed as its cleaned copy replaces it
+        payload[k] = clean_tree(payload[k], by_key, "number" if k == "decisions" else clean_kind(k))
     payload["manifest"] = made or manifest(loaded, result.options, result.solver, result.solver_version)
     return payload
 

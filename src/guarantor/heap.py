@@ -1,0 +1,34 @@
+"""Give memory freed by a large solve back to the system before the report is built.
+
+Why: HiGHS allocates its model, presolve and branch-and-bound data with the C allocator, and
+glibc keeps the freed pages mapped: at 1,600 contributors × 10 periods the command held ~100 MiB
+it no longer used through the whole report, on top of what the report needs (its largest
+process 910 MiB; `malloc_trim` took it from 709 to 611 MiB after the solve). Elsewhere (no glibc,
+or another C library) this does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import functools
+from typing import Any
+
+
+@functools.cache
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def release_freed_memory() -> bool:
+    """Return the C heap's free pages to the system; whether anything could be asked."""
+    libc = _libc()
+    if libc is None:
+        return False
+    libc.malloc_trim(0)
+    return True
