@@ -2,17 +2,18 @@
 
 After the main solve, the pipeline solves models that differ from it a little: the MIP
 with its integers fixed (the polish), that LP on its optimal face with tie-break columns
-and rows appended, the pool split with a held objective. Handing each to PuLP again cost
+and rows appended, the integer tie-break with the optimum held. Handing each to PuLP again cost
 more than HiGHS's solve at scale (at 95,000 columns: ~1.4 s to build the PuLP problem, ~0.9 s
 for PuLP to pass it to HiGHS and ~0.25 s to read it back, against 0.1-0.2 s of simplex).
 
 `HeldModel` remembers what the HiGHS model holds (column names, bounds, integrality, the
 rows by identity and their bounds) and pushes only the difference: changed bounds and
-integrality, the new costs, rows and columns removed from or appended to the end. Rows are
-never edited in place on the solve path (`LinearModel.derived` shares them), so a row whose
-coefficients are the same object as before holds the same entries. The solver's state
-(basis, solution) is cleared before each run, so the answer is the one a fresh model gives
-(tested on every shipped scenario). This module imports neither PuLP nor pandas.
+integrality, the new costs, columns and rows appended at the end. Rows are never edited in
+place on the solve path (`LinearModel.derived` shares them), so a row whose coefficients are
+the same object as before holds the same entries. A model that drops columns or rows (the
+pool split drops the tie-break's) is built afresh. The solver's state (basis, solution) is
+cleared before each run, so the answer is the one a fresh model gives (tested on every
+shipped scenario). This module imports neither PuLP nor pandas.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from guarantor.model.linear import LinearModel, Row, evaluate
+from guarantor.solve.fast import LIMITS
 from guarantor.solve.solving import RawSolution, SolveOptions, Status, solve_keeping
 
-LIMITS = {11, 12, 13, 14, 16, 17, 19}  # objective bound/target, time, iterations, solutions, interrupts
 STATUSES = {7: Status.optimal, 8: Status.infeasible, 10: Status.unbounded}
 
 
