@@ -6,12 +6,13 @@ matplotlib) happen only when the command runs, so `guarantor --help` stays fast.
 which are imported from `guarantor.cli.app` inside `register`.
 """
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from guarantor import jsonlayout
 
 if TYPE_CHECKING:
     from guarantor.report.compare import Run
@@ -58,7 +59,7 @@ def compare_many(
         runs.append(Run(name, item, build_params(item.scenario), solve_scenario(item, options)))
     folder, payload = write_compare_report(runs, out)
     if as_json:
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        typer.echo(jsonlayout.dumps(payload), nl=False)
     elif not quiet:
         print_comparison(runs, folder)
     codes = {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}

@@ -1,11 +1,12 @@
 """`guarantor evaluate`: cost, shares and violations of a hand-made plan."""
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from guarantor import jsonlayout
 
 
 def evaluation_payload(evaluation: Any, loaded: Any) -> dict[str, Any]:
@@ -151,7 +152,7 @@ def register(app: typer.Typer, guarded: Callable[[Callable[[], int]], None]) -> 
             for note in evaluation.notes:
                 if "written for scenario" in note:
                     typer.echo(f"warning: {note}", err=True)
-            typer.echo(json.dumps(data, indent=2) if as_json else text)
+            typer.echo(jsonlayout.dumps(data) if as_json else text, nl=not as_json)
             if not as_json:
                 typer.echo(f"report: {target}")
             return 0 if evaluation.feasible else 3

@@ -5,13 +5,14 @@ live in `report/sources.py`; with a scenario, the tornado swings come from
 `analysis/evidence.py`. No `from __future__ import annotations`: typer reads the options.
 """
 
-import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from guarantor import jsonlayout
 
 if TYPE_CHECKING:
     from guarantor.report.sources import FigureRow
@@ -71,7 +72,7 @@ def list_sources(
             "swing_delta": delta if swings_measured else None,
             "figures": [r.as_dict(as_of) for r in shown],
         }
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        typer.echo(jsonlayout.dumps(payload), nl=False)
         return EXIT_OK
     _print(shown, evidence_mix(rows), as_of, swings_measured, grade)
     return EXIT_OK
