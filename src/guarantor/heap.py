@@ -10,19 +10,19 @@ or another C library) this does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 from typing import Any
 
 
 @functools.cache
 def _libc() -> Any:
-    name = ctypes.util.find_library("c")
+    """The C library's `malloc_trim`, looked up among the symbols already loaded (no `find_library`,
+    which runs `ldconfig` in a subprocess)."""
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(None)
     except OSError:
         return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "malloc_trim") else None
 
 
 def release_freed_memory() -> bool:

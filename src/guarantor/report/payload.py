@@ -51,7 +51,7 @@ def manifest(
         "python_version": platform.python_version(),
         "options": result_options,
         "created_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "resolved_scenario": loaded.resolved.data,
+        "resolved_scenario": loaded.resolved.read_only(),  # shared, never changed: written as it is
     }
     if extra:
         data.update(extra)

@@ -59,7 +59,7 @@ class Resolved:
 
     def sha256(self) -> str:
         """Hash of the merged inputs, for the run manifest."""
-        text = json.dumps(self.data, sort_keys=True, separators=(",", ":"), default=str)
+        text = json.dumps(self.read_only(), sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _child(self, node: Node, part: Key) -> Node | None:
