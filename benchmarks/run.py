@@ -18,8 +18,9 @@ For the baseline scenario (mixed-integer) and a pure-LP variant of it, the scrip
    turns each into the changed model numbers;
 2. times a reference loop that passes the model to highspy once, changes those numbers
    in place and re-solves, reading the objective and the solution, in one process and
-   split over all cores (same HiGHS options as Guarantor: threads=1, and for MIPs the
-   feasibility-jump heuristic off; one default-options run is shown for context);
+   split over all cores (same HiGHS options as Guarantor: threads=1, presolve without dual
+   fixing, and for MIPs the feasibility-jump heuristic off; one default-options run is shown
+   for context);
 3. times Guarantor's library run with 1 worker and with all workers, and the whole CLI
    command end to end (start-up, loading, sampling, solving, tables, charts, report);
 4. prints solves per second and the ratios; the last line compares the end-to-end CLI
@@ -81,6 +82,7 @@ def reference_loop(args: tuple[object, np.ndarray, np.ndarray, bool]) -> tuple[n
 
     base, touched, block, tuned = args
     from guarantor.solve.fast import Layout, quiet_highs, split_choices
+    from guarantor.solve.solving import HIGHS_SETTINGS
 
     quiet_highs()
 
@@ -95,6 +97,9 @@ def reference_loop(args: tuple[object, np.ndarray, np.ndarray, bool]) -> tuple[n
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
+    if tuned:  # the options every Guarantor solve sets
+        for key, value in HIGHS_SETTINGS.items():
+            h.setOptionValue(key, value)
     if mip and tuned:
         h.setOptionValue("mip_heuristic_run_feasibility_jump", False)
     integrality = b.integer.astype(np.int32) if mip else np.zeros(b.n, dtype=np.int32)

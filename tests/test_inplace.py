@@ -101,3 +101,18 @@ def test_an_infeasible_derived_model_says_so_in_place(monkeypatch: pytest.Monkey
     assert len(built) == 1
     assert found.status == solving.Status.infeasible
     assert not found.status.has_solution
+
+
+def test_every_highs_model_gets_the_shared_settings() -> None:
+    """The main solve (through PuLP) and the fast path's live models both switch dual fixing off."""
+    from guarantor.solve.arraymodel import ArrayModel
+    from guarantor.solve.fast import FastOptions, LiveModel
+
+    assert solving.HIGHS_SETTINGS["presolve_rule_off"] & (1 << 17)  # HiGHS's rule 17: dual fixing
+    resolver = inplace.Resolver(SolveOptions())
+    resolver.solve(_tiny())
+    assert resolver.held is not None
+    live = LiveModel(ArrayModel.from_linear(_tiny()), FastOptions())
+    for highs in (resolver.held.highs, live.highs):
+        for key, value in solving.HIGHS_SETTINGS.items():
+            assert highs.getOptionValue(key)[1] == value

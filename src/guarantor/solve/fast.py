@@ -20,6 +20,7 @@ import numpy as np
 
 from guarantor.solve.arraymodel import ArrayModel, Layout, Patch
 from guarantor.solve.highs_banner import silence_highs_banner
+from guarantor.solve.solving import HIGHS_SETTINGS
 
 __all__ = ["ArrayModel", "FastOptions", "Layout", "LiveModel", "Patch", "Solution", "Solver", "split_choices"]
 
@@ -67,7 +68,7 @@ class LiveModel:
         self.reset()
 
     def _settings(self) -> dict[str, Any]:
-        settings: dict[str, Any] = {"output_flag": False, "threads": 1, "random_seed": 0}
+        settings: dict[str, Any] = {"output_flag": False, "threads": 1, "random_seed": 0, **HIGHS_SETTINGS}
         if self.options.time_limit:
             settings["time_limit"] = float(self.options.time_limit)
         if self.mip:
