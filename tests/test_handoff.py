@@ -63,3 +63,21 @@ def test_the_bundle_leaves_the_scenario_behind_and_a_worker_rebuilds_it(
     assert ready.bundle.result.objective_value == result.objective_value
     assert ready.params.contributors == params.contributors
     assert "resolved_scenario" not in ready.bundle.payload["manifest"]
+
+
+def test_results_json_built_from_the_report_fields_is_the_one_built_alone() -> None:
+    """The command passes `report_fields` on to `result_payload` (their cost basis and estimates
+    are not computed twice); the document is the same either way, key order included."""
+    from guarantor.api import options_for
+    from guarantor.report.payload import result_payload
+
+    loaded = load_scenario(Path("scenarios/ten_year_force.yaml"))
+    result = solve_scenario(loaded, options_for(loaded), robustness=False, explain=False)
+    params = build_params(loaded.scenario)
+    made = manifest(loaded, result.options, result.solver, result.solver_version)
+    fields = report_fields(result, loaded, params, made)
+    assert fields["cost_basis"] and fields["published_estimates"]
+    shared = result_payload(result, loaded, params, made, fields)
+    alone = result_payload(result, loaded, params, made)
+    assert list(shared) == list(alone)
+    assert shared == alone

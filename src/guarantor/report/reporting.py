@@ -186,7 +186,7 @@ def _run_solve_jobs(
         import fpdf  # noqa: F401  (while the workers work)
     with report_folder(parent, name) as folder:
         # built while the workers work: only this process needs it (the jobs got `report_fields`)
-        write_json(folder / "results.json", result_payload(result, loaded, params, made))
+        write_json(folder / "results.json", result_payload(result, loaded, params, made, bundle.payload))
         if documents:
             doc, markdown, brief = document()
             pngs = {n: charts[n]()["png"] for n in brief.charts if "png" in formats}
