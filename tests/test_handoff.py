@@ -31,10 +31,12 @@ def test_a_report_from_handed_over_workers_is_the_report_without(mini_baseline: 
     loaded = load_scenario(mini_baseline)
     with chart_renderer((), workers=2, preload=DOCUMENT_PRELOAD) as renderer:
         with hand_over(loaded, renderer) as handoff:
-            assert handoff is not None and Path(handoff.where).exists()
-            result = solve_scenario(loaded)
+            assert handoff is not None
+            result = solve_scenario(loaded)  # its first HiGHS run starts the hand-over
+            sent = handoff.result()
+            assert Path(sent.where).exists()
             handed = write_solve_report(result, loaded, tmp_path / "a", renderer=renderer, handoff=handoff)
-        assert not Path(handoff.where).exists()  # the staged scenario goes with the block
+        assert not Path(sent.where).exists()  # the staged scenario goes with the block
         plain = write_solve_report(result, loaded, tmp_path / "b", renderer=renderer)
     assert _texts(handed) == _texts(plain)
     assert (handed / "report.xlsx").exists()

@@ -21,6 +21,7 @@ FOUNDATION = {
     "guarantor.gcpause",
     "guarantor.jsonlayout",
     "guarantor.heap",
+    "guarantor.native",
 }
 
 

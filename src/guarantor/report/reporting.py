@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from guarantor.native import Deferred
     from guarantor.report.compare import Run
     from guarantor.report.solvejobs import Bundle, Handoff
 
@@ -63,26 +64,36 @@ def write_csv(
 
 
 @contextmanager
-def hand_over(loaded: LoadedScenario, renderer: ChartRenderer) -> Iterator[Handoff | None]:
-    """Before the solve, give the scenario to `renderer`'s workers (None: it has none).
+def hand_over(loaded: LoadedScenario, renderer: ChartRenderer) -> Iterator[Deferred[Handoff] | None]:
+    """During the solve, give the scenario to `renderer`'s workers (None: it has none).
 
-    Each worker unpickles it and builds its parameters on the core the solve leaves idle, instead
-    of after the solve, when the report waits for them; pass the handoff to `write_solve_report`
-    within the block (the file lives until the block ends)."""
+    The scenario is pickled on a thread once the solve first waits in HiGHS (`native.released`),
+    on the core the solve leaves idle, and each worker unpickles it and builds its parameters
+    there too, instead of after the solve, when the report waits for them. Pass the handoff to
+    `write_solve_report` within the block (the file lives until the block ends)."""
     if not renderer.parallel:
         yield None
         return
+    from guarantor.native import Deferred
     from guarantor.report import solvejobs as sj
     from guarantor.report.shared import staged
 
-    token, blob = sj.pack_scenario(loaded)
-    with staged(blob) as where:
-        del blob
-        # one per worker, though a pool cannot address one: a worker that got both does the second
-        # at once, and the other unpickles with its first report job, as without a handoff
-        for _ in range(renderer.workers):
-            renderer.submit_soon(sj.scenario_job, token, where)
-        yield sj.Handoff(token, where)
+    with ExitStack() as stack:
+
+        def send() -> Handoff:
+            token, blob = sj.pack_scenario(loaded)
+            where = stack.enter_context(staged(blob))
+            # one per worker, though a pool cannot address one: a worker that got both does the second
+            # at once, and the other unpickles with its first report job, as without a handoff
+            for _ in range(renderer.workers):
+                renderer.submit_soon(sj.scenario_job, token, where)
+            return sj.Handoff(token, where)
+
+        handoff = Deferred(send, "guarantor-handoff")
+        try:
+            yield handoff
+        finally:
+            handoff.settle()  # no file written after the block (the stack removes the one written)
 
 
 def write_solve_report(
@@ -92,7 +103,7 @@ def write_solve_report(
     name: str | None = None,
     renderer: ChartRenderer | None = None,
     documents: bool = True,
-    handoff: Handoff | None = None,
+    handoff: Deferred[Handoff] | None = None,
 ) -> Path:
     """Write `parent/<name>/` atomically (default name: `run_folder_name`) and return its path.
 
@@ -129,7 +140,7 @@ def _write_solve(
     name: str,
     renderer: ChartRenderer,
     documents: bool,
-    handoff: Handoff | None,
+    handoff: Deferred[Handoff] | None,
 ) -> Path:
     from guarantor.report import solvejobs as sj
     from guarantor.report.index import write_index
@@ -139,7 +150,7 @@ def _write_solve(
     bundle = sj.Bundle(result, loaded, shared, renderer.formats, _image_format(renderer))
     with ExitStack() as stack:  # the workers' bundle file lives until every job is done
         if renderer.parallel:
-            token, blob = sj.pack(bundle, handoff)
+            token, blob = sj.pack(bundle, handoff.result() if handoff is not None else None)
             where: str | None = stack.enter_context(staged(blob))
             del blob
         else:

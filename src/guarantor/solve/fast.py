@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from guarantor.native import released
 from guarantor.solve.arraymodel import ArrayModel, Layout, Patch
 from guarantor.solve.highs_banner import silence_highs_banner
 from guarantor.solve.solving import HIGHS_SETTINGS
@@ -184,7 +185,8 @@ class LiveModel:
 
     def run(self) -> Solution:
         h = self.highs
-        h.run()
+        with released():
+            h.run()
         code = int(h.getModelStatus())
         if code == 9:  # unbounded or infeasible: presolve could not tell, ask the simplex
             h.setOptionValue("presolve", "off")

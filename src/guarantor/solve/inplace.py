@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from guarantor.model.linear import LinearModel, Row, evaluate
+from guarantor.native import released
 from guarantor.solve.fast import LIMITS
 from guarantor.solve.solving import RawSolution, SolveOptions, Status, solve_keeping
 
@@ -70,7 +71,8 @@ class HeldModel:
         h = self.highs
         h.clearSolver()  # no basis or incumbent carried over: the same answer as a fresh model
         start = time.perf_counter()
-        h.run()
+        with released():
+            h.run()
         seconds = time.perf_counter() - start
         code = int(h.getModelStatus())
         info = h.getInfo()

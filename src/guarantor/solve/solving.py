@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from guarantor.errors import SolverError
 from guarantor.model.linear import INF, LinearModel
+from guarantor.native import released
 from guarantor.solve.highs_banner import silence_highs_banner
 
 if TYPE_CHECKING:
@@ -111,9 +112,17 @@ def _solver(options: SolveOptions, mip: bool) -> pulp.LpSolver:
 
     if options.solver == "highs":
         silence_highs_banner()
-        return pulp.HiGHS(
+        solver = pulp.HiGHS(
             msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap, threads=1, **HIGHS_SETTINGS
         )
+        call = solver.callSolver
+
+        def in_native(lp: pulp.LpProblem) -> Any:  # HiGHS's run releases the GIL: others may work
+            with released():
+                return call(lp)
+
+        solver.callSolver = in_native  # type: ignore[method-assign]
+        return solver
     if options.solver == "cbc":
         return pulp.COIN_CMD(msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap)
     raise SolverError(f"unknown solver {options.solver!r}; expected highs or cbc")
