@@ -6,6 +6,8 @@ import pickle
 import re
 from pathlib import Path
 
+import pytest
+
 from guarantor.answer.assemble import solve_scenario
 from guarantor.model.params import build_params
 from guarantor.report import solvejobs as sj
@@ -83,3 +85,23 @@ def test_results_json_built_from_the_report_fields_is_the_one_built_alone() -> N
     alone = result_payload(result, loaded, params, made)
     assert list(shared) == list(alone)
     assert shared == alone
+
+
+def test_the_sourced_figures_are_built_once_per_scenario(
+    mini_baseline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workbook and the report both list them; a worker builds them while the command solves."""
+    from guarantor.report import inputs
+
+    built: list[int] = []
+    build = inputs._sourced_figures
+    monkeypatch.setattr(inputs, "_sourced_figures", lambda loaded: built.append(1) or build(loaded))
+    loaded = load_scenario(mini_baseline)
+    first = inputs.sourced_figures(loaded)
+    first["figure"] = "changed by a caller"
+    second = inputs.sourced_figures(loaded)
+    assert len(built) == 1
+    assert (second["figure"] != "changed by a caller").all()  # each caller gets its own copy
+    assert second.equals(build(loaded))
+    inputs.sourced_figures(load_scenario(mini_baseline))  # another scenario object: built again
+    assert len(built) == 2

@@ -47,8 +47,22 @@ def figure_mappings(model: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     return _figures(model)
 
 
+_BUILT: dict[str, tuple[LoadedScenario, pd.DataFrame]] = {}
+
+
 def sourced_figures(loaded: LoadedScenario) -> pd.DataFrame:
-    """Every sourced or assumed figure of the merged base model, with its citation."""
+    """Every sourced or assumed figure of the merged base model, with its citation (a copy).
+
+    Built once per scenario and process: the workbook and the report both list them (~0.8 s
+    each at 1,600 contributors, an origin lookup per figure), and a report worker builds them
+    while the command solves (`solvejobs.scenario_job`)."""
+    held = _BUILT.get("figures")
+    if held is None or held[0] is not loaded:
+        _BUILT["figures"] = held = (loaded, _sourced_figures(loaded))
+    return held[1].copy()
+
+
+def _sourced_figures(loaded: LoadedScenario) -> pd.DataFrame:
     import pandas as pd
 
     model = loaded.resolved.read_only()["model"]
