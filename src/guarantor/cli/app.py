@@ -38,6 +38,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help and usage errors: rich's formatter costs ~0.2 s of imports, the most
+    # of `guarantor --help`, and plain text reads the same in every terminal, pipe and log.
+    rich_markup_mode=None,
 )
 
 

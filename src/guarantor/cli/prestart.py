@@ -18,8 +18,6 @@ ANALYSES = {"uncertainty", "sweep", "sensitivity", "pareto", "alternatives"}
 
 def preload_for(argv: Sequence[str]) -> tuple[str, ...] | None:
     """What the fork server should import for these arguments, or None (no report workers)."""
-    from guarantor.report.rendering import CHART_PRELOAD, DOCUMENT_PRELOAD
-
     if not argv or SKIP.intersection(argv):
         return None
     if argv[0] in ANALYSES:
@@ -28,6 +26,8 @@ def preload_for(argv: Sequence[str]) -> tuple[str, ...] | None:
         return REPORT_PRELOAD
     if argv[0] != "solve":
         return None
+    from guarantor.report.rendering import CHART_PRELOAD, DOCUMENT_PRELOAD
+
     charts = "both"
     for i, arg in enumerate(argv):
         if arg == "--charts" and i + 1 < len(argv):
