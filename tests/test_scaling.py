@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from scalegen import write_scaled  # noqa: E402
 
 LINEAR = 1.2
+"""Allowed excess over proportional growth of an operation count (fixed costs make it smaller)."""
 OWN = str(Path(guarantor.__file__).parent)
 """Where Guarantor's own modules are."""
-"""Allowed excess over proportional growth of an operation count (fixed costs make it smaller)."""
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +143,36 @@ def test_operation_counts_grow_linearly(
         if part == "origins" and small[0] == large[0]:
             continue  # the same lookups
         assert b[part] <= LINEAR * factor * a[part], (part, a[part], b[part])
+
+
+class _CountedList(list[Any]):
+    """A list that counts the items handed out by iteration: scans inside C code (a `.index`, a
+    comprehension) that the line counts above cannot see."""
+
+    handed = 0
+
+    def __iter__(self) -> Any:
+        for item in super().__iter__():
+            _CountedList.handed += 1
+            yield item
+
+
+@pytest.mark.parametrize("periods", [2, 8])
+def test_checker_scans_the_periods_once_per_series(
+    scaled: Callable[[int, int, int], Path], periods: int
+) -> None:
+    """The checker once rebuilt the list of period ids for every value it judged, O(periods) each:
+    the period items it iterates stay within a small multiple of contributors x capabilities x periods."""
+    import dataclasses
+
+    loaded = load_scenario(scaled(40, 8, periods))
+    result = solve_scenario(loaded)
+    assert result.decisions is not None
+    params = build_params(loaded.scenario)
+    counted = dataclasses.replace(params, periods=_CountedList(params.periods))
+    _CountedList.handed = 0
+    assert check_solution(counted, result.decisions, loaded.origin_of) == []
+    assert _CountedList.handed <= 4 * 40 * periods  # per contributor: ramp, tour, shares (not per value)
 
 
 def test_origin_lookups_index_each_list_once(

@@ -93,19 +93,29 @@ def _check_all(
 
 
 def malformed(params: Params, d: Decisions) -> list[str]:
-    """Decisions that no rule can judge: non-finite numbers, unknown names, a period without a tier."""
+    """Decisions that no rule can judge: non-finite numbers, unknown names, a period without a tier.
+
+    The values are scanned in their own order, and again sorted only when something is wrong, so
+    that the messages come in a stable order without a sort of every value on every check."""
+    found = _malformed(params, d, ordered=False)
+    return _malformed(params, d, ordered=True) if found else found
+
+
+def _malformed(params: Params, d: Decisions, ordered: bool) -> list[str]:
     periods = {q.id for q in params.periods}
     tiers = {t.id for t in params.tiers}
     capabilities = set(params.capabilities)
     found = []
-    for (c_id, k, period), amount in sorted(d.amounts.items()):
+    amounts = sorted(d.amounts.items()) if ordered else d.amounts.items()
+    for (c_id, k, period), amount in amounts:
         if not math.isfinite(amount):
             found.append(f"{c_id} {k} in {period} is {amount}, not a finite number")
         if k not in capabilities:
             found.append(f"unknown capability {k!r} (for {c_id})")
         if period not in periods:
             found.append(f"unknown period {period!r} (for {c_id} {k})")
-    for (c_id, period), amount in sorted(d.funding.items()):
+    funding = sorted(d.funding.items()) if ordered else d.funding.items()
+    for (c_id, period), amount in funding:
         if not math.isfinite(amount):
             found.append(f"{c_id} funding in {period} is {amount}, not a finite number")
         if period not in periods:
@@ -120,6 +130,7 @@ def malformed(params: Params, d: Decisions) -> list[str]:
 
 def _amounts(ck: _Check) -> None:
     p = ck.p
+    position = {q.id: i for i, q in enumerate(p.periods)}  # a scan per value was O(periods) each
     for (c_id, k, period), amount in ck.d.amounts.items():
         c = p.by_id.get(c_id)
         if c is None:
@@ -150,8 +161,7 @@ def _amounts(ck: _Check) -> None:
                 "capabilities",
                 k,
             )
-        index = [q.id for q in p.periods].index(period)
-        if index < p.lead_time[k] and amount > 0:
+        if position[period] < p.lead_time[k] and amount > 0:
             ck._add(
                 "lead_time",
                 f"{c.name} {k} in {period} before its lead time of {p.lead_time[k]} periods",
