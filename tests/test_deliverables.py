@@ -254,6 +254,8 @@ def test_csv_fast_paths_write_what_the_cell_rule_writes() -> None:
             "troops": rng.integers(0, 30_000, n),
             "input:x.value": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n) * 1e-4),
             "odd": [-0.0, 1e15, 2.5, np.inf, -np.inf, 1e17, 0.1 + 0.2, -1e-13] * (n // 8),
+            "whole_floats": [5000.0, -0.0, np.nan, 12_345_678.0, np.inf, -3.0, 0.0, 99_999_999.0] * (n // 8),
+            "whole_and_large": [1e8, 2.0, -123_456_789.0, 7.0] * (n // 4),
             "half_usd_m": [0.35, 2.25, -0.05, 1e16 + 0.5] * (n // 4),
             "total_usd": [150_000.0, 250_000.0, np.nan, 1e20] * (n // 4),
             "label": ["a", "b"] * (n // 2),

@@ -184,6 +184,14 @@ def _cleaned_text(series: pd.Series, kind: str) -> list[str]:
         return _column_text(series)
     values = series.to_numpy(dtype="float64")
     if kind == "number":  # nine significant digits: `format(v, ".9g")` is the text itself
+        finite = np.isfinite(values)
+        whole = np.where(finite, values, 0.0)
+        if (whole == np.floor(whole)).all() and (np.abs(whole) < 1e8).all():
+            # whole numbers of at most eight digits (troops, counts) print as integers: no `format`
+            texts = list(map(str, whole.astype(np.int64).tolist()))
+            for i in np.flatnonzero(~finite).tolist():
+                texts[i] = "" if np.isnan(values[i]) else positional(clean(float(values[i]), kind))
+            return texts
         texts = list(map(format, values.tolist(), ["." + str(SIGNIFICANT) + "g"] * len(values)))
         size = np.abs(values)
         for i in np.flatnonzero(values == 0).tolist():
