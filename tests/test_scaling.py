@@ -291,3 +291,31 @@ def test_explanation_budget_bounds_the_resolves() -> None:
         whyplan.Resolver.solve = original  # type: ignore[method-assign]
     assert full > 100 and len(counted) <= 10 + 40  # one subject may finish past the budget
     assert 0 < few < everything
+
+
+def test_a_solve_leaves_no_solver_objects_alive() -> None:
+    """Once `solve_scenario` returns, its PuLP problem and HiGHS models are freed: PuLP keeps the
+    tracebacks of the back-ends it cannot load, whose frames once kept the function that first
+    imported PuLP (and its callers, with their locals) alive to the end of the process. A fresh
+    process, so that PuLP is first imported by the solve itself (without the robustness block,
+    whose `Robustness.search` keeps its live HiGHS model on purpose, for plans on demand)."""
+    import subprocess
+
+    code = (
+        "import gc, sys; from guarantor.answer.assemble import solve_scenario; "
+        "from guarantor.scenario.loading import load_scenario; "
+        "assert 'pulp' not in sys.modules; "
+        "result = solve_scenario(load_scenario(sys.argv[1]), robustness=False, explain=True); "
+        "assert result.decisions is not None; gc.collect(); import pulp, highspy; "
+        "kinds = (pulp.LpProblem, highspy.Highs); "
+        "alive = [type(o).__name__ for o in gc.get_objects() if isinstance(o, kinds)]; "
+        "print('alive:', alive)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "scenarios" / "baseline.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "alive: []" in done.stdout, done.stdout

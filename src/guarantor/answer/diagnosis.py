@@ -45,9 +45,9 @@ def iis_rows(model: LinearModel) -> list[str] | None:
     None when the relaxation is feasible (the conflict lies in integrality) or HiGHS
     finds no IIS. Presolve is off so the IIS refers to the original rows.
     """
-    import pulp
+    from guarantor.solve.solving import import_pulp, silence_highs_banner, to_pulp
 
-    from guarantor.solve.solving import silence_highs_banner, to_pulp
+    pulp = import_pulp()
 
     relaxed = model.copy()
     for column in relaxed.columns:

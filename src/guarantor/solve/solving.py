@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from guarantor.errors import SolverError
@@ -72,13 +73,43 @@ def solver_version(name: str) -> str:
     return "CBC (COIN_CMD)"
 
 
+def import_pulp() -> ModuleType:
+    """`import pulp`, without the tracebacks PuLP keeps of the optional back-ends it cannot load.
+
+    Why: PuLP stores the error of each back-end it cannot load (cylp and gurobipy in
+    `pulp.apis.core`, COPT's library on its class, ...) with its traceback, and a traceback's
+    frames link through `f_back` to whichever function first imported PuLP and to all its
+    callers. Those frames then outlive their calls with every local they held: the first solve's
+    PuLP problem, its HiGHS model and the formulation stayed alive to the end of the command
+    (~190 MiB at 1,600 contributors x 10 periods, through the whole report). Only the messages
+    are read later, so the tracebacks are dropped.
+    """
+    import sys
+
+    import pulp
+
+    for name, module in list(sys.modules.items()):
+        if name == "pulp" or name.startswith("pulp."):
+            for value in vars(module).values():
+                for held in vars(value).values() if isinstance(value, type) else (value,):
+                    for error in held.values() if isinstance(held, dict) else (held,):
+                        _drop_traceback(error)
+    return pulp
+
+
+def _drop_traceback(error: object) -> None:
+    while isinstance(error, BaseException):
+        error.__traceback__ = None
+        error = error.__cause__ or error.__context__
+
+
 def to_pulp(model: LinearModel, name: str = "guarantor") -> tuple[pulp.LpProblem, list[Any], list[Any]]:
     """A PuLP problem with the same columns and rows, in the same order.
 
     PuLP is imported here, not at the top: the report workers import this module (for
     `Status`) and need none of PuLP's 0.15 s of solver back-ends.
     """
-    import pulp
+    pulp = import_pulp()
 
     problem = pulp.LpProblem(name, pulp.LpMinimize)
     variables = [
