@@ -25,6 +25,11 @@ def _libc() -> Any:
     return libc if hasattr(libc, "malloc_trim") else None
 
 
+TRIM_COLUMNS = 20_000
+"""Models from this size on hand the freed memory of their solves back (a trim takes milliseconds,
+which small solves, run in loops by the analyses, should not pay)."""
+
+
 def release_freed_memory() -> bool:
     """Return the C heap's free pages to the system; whether anything could be asked."""
     libc = _libc()

@@ -7,7 +7,7 @@ from guarantor.answer.explain import constraint_reports, objective_unit, reduced
 from guarantor.answer.metrics import compute_metrics, decisions_from_values
 from guarantor.answer.results import Result
 from guarantor.gcpause import gc_paused
-from guarantor.heap import release_freed_memory
+from guarantor.heap import TRIM_COLUMNS, release_freed_memory
 from guarantor.model.build import formulate
 from guarantor.model.formulation import Formulation
 from guarantor.scenario.loading import LoadedScenario
@@ -18,9 +18,6 @@ from guarantor.solve.solving import RawSolution, SolveOptions, Status
 ROBUSTNESS_BUDGET = 100
 """Re-solves `solve` spends at most on its robustness block (the baseline needs 45, 0.5 s); a count,
 not seconds, so identical input gives identical output."""
-TRIM_COLUMNS = 20_000
-"""Models from this size on hand HiGHS's freed memory back after the solve (`heap`; a trim takes
-milliseconds, which small solves, run in loops by the analyses, should not pay)."""
 
 
 def solve_scenario(

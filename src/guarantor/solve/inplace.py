@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from guarantor.heap import TRIM_COLUMNS, release_freed_memory
 from guarantor.model.linear import LinearModel, Row, evaluate
 from guarantor.native import released
 from guarantor.solve.fast import LIMITS
@@ -45,6 +46,8 @@ class Resolver:
                 return raw
         self.held = None  # free the old HiGHS model before PuLP builds the next
         raw, highs = solve_keeping(model, self.options)
+        if len(model.columns) >= TRIM_COLUMNS:  # PuLP's problem and the branch and bound are gone
+            release_freed_memory()  # their pages go back before the re-solves allocate their own
         if highs is not None:
             self.held = HeldModel(highs, model)
         return raw
