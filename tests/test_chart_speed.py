@@ -187,23 +187,23 @@ from guarantor.cli import main
 sys.argv = ["guarantor", *sys.argv[1:]]
 @atexit.register  # the command ends with os._exit once its exit handlers have run
 def imported():
-    for name in ("matplotlib", "pandas", "xlsxwriter", "pulp"):
+    for name in ("matplotlib", "pandas", "xlsxwriter", "fpdf", "pulp"):
         print(f"{name} imported:", name in sys.modules, file=sys.stderr)
 main()
 """
 
 
 def test_real_command_renders_on_workers_and_leaves_no_process(tmp_path: Path) -> None:
-    """The console command hands its report to workers (it never imports matplotlib, pandas or
-    XlsxWriter itself), writes the same files as an in-process run, and no process of its group
-    (workers, their fork server, the resource tracker) outlives it."""
+    """The console command hands its report to workers (it never imports matplotlib, pandas,
+    XlsxWriter or fpdf2 itself, the brief's PDF included), writes the same files as an in-process
+    run, and no process of its group (workers, their fork server, the resource tracker) outlives it."""
     for choice in ("both", "none"):
         stderr = run_command(
             "solve", str(MINI), "--out", str(tmp_path / f"w-{choice}"), "--quiet", "--charts", choice,
             env={"GUARANTOR_CHART_WORKERS": "2"},
         )  # fmt: skip
         assert "matplotlib imported: False" in stderr and "pandas imported: False" in stderr
-        assert "xlsxwriter imported: False" in stderr
+        assert "xlsxwriter imported: False" in stderr and "fpdf imported: False" in stderr
         CliRunner().invoke(app, ["solve", str(MINI), "--out", str(tmp_path / f"p-{choice}"), "--quiet",
                                  "--charts", choice])  # fmt: skip
         workers, here = (_files(tmp_path / f"{kind}-{choice}" / "mini-baseline") for kind in ("w", "p"))

@@ -183,8 +183,8 @@ def _run_solve_jobs(
     names = sj.chart_names(result, params) if formats else ()
     # The workbook first: the longest job at scale (5-10 s at 1,600 contributors x 10 periods, longer
     # than the rest of one worker's share), a tenth of a second on the shipped scenarios. Then the
-    # brief's charts and the documents: with charts, this process draws the brief's PDF from them
-    # (it is idle by then) while the workers draw the rest; without, a worker does.
+    # brief's charts and the documents; a worker draws the brief's PDF from the brief's charts once
+    # they are back (drawing it here meant importing fpdf2 here too: ~0.4 s beside two busy workers).
     if documents:
         workbook = renderer.submit(sj.workbook_job, token, where)
     first = [n for n in names if n in BRIEF_CHARTS]
@@ -193,15 +193,13 @@ def _run_solve_jobs(
         document = renderer.submit(sj.document_job, token, where, names)
     charts |= {n: renderer.submit(sj.chart_job, token, where, n) for n in names if n not in first}
     tables = renderer.submit(sj.csv_job, token, where)
-    if documents and names and renderer.parallel:
-        import fpdf  # noqa: F401  (while the workers work)
     with report_folder(parent, name) as folder:
         # built while the workers work: only this process needs it (the jobs got `report_fields`)
         write_json(folder / "results.json", result_payload(result, loaded, params, made, bundle.payload))
         if documents:
             doc, markdown, brief = document()
             pngs = {n: charts[n]()["png"] for n in brief.charts if "png" in formats}
-            pdf = sj.pdf_job(brief, pngs) if names else renderer.submit(sj.pdf_job, brief, pngs)()
+            pdf_made = renderer.submit(sj.pdf_job, brief, pngs)  # on a worker, fpdf2 imported
         for file, text in tables().items():
             write_text(folder / file, text)
         rendered = {n: charts[n]() for n in names}
@@ -210,7 +208,7 @@ def _run_solve_jobs(
             write_bytes(folder / "report.xlsx", workbook())
             svgs = {n: files["svg"] for n, files in rendered.items() if "svg" in files}
             write_text(folder / "brief.html", brief_html(brief, svgs))
-            write_bytes(folder / "brief.pdf", pdf)
+            write_bytes(folder / "brief.pdf", pdf_made())
             write_text(folder / "report.md", markdown)
             write_text(folder / "report.html", to_html(doc, inline))
         record = run_record(
