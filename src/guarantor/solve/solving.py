@@ -6,6 +6,7 @@ gap-limited incumbents are reported as `feasible`, never `optimal`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import ModuleType
@@ -73,6 +74,7 @@ def solver_version(name: str) -> str:
     return "CBC (COIN_CMD)"
 
 
+@functools.cache  # the scan once per process: later imports add no tracebacks
 def import_pulp() -> ModuleType:
     """`import pulp`, without the tracebacks PuLP keeps of the optional back-ends it cannot load.
 
