@@ -38,8 +38,15 @@ FORMATS: dict[str, tuple[str, ...]] = {"none": (), "png": ("png",), "svg": ("svg
 DPI = 150
 METADATA: dict[str, dict[str, Any]] = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 """No creation dates or software versions inside images, so identical runs give identical bytes."""
-RC: dict[Any, Any] = {"svg.hashsalt": "guarantor", "svg.fonttype": "path", "font.family": "DejaVu Sans"}
-"""A fixed salt makes SVG ids reproducible; glyphs as paths render the same in every browser."""
+RC: dict[Any, Any] = {
+    "svg.hashsalt": "guarantor",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "figure.autolayout": False,
+    "figure.constrained_layout.use": False,
+}
+"""A fixed salt makes SVG ids reproducible; glyphs as paths render the same in every browser;
+no automatic layout, whatever a matplotlibrc says, so `set_layout_engine(None)` freezes one."""
 PNG_COMPRESSION = 3
 """zlib level for PNGs: level 6 (Pillow's default) took ~40% longer for files ~8% smaller."""
 
@@ -67,20 +74,37 @@ def render(fig: Figure, fmt: str) -> bytes:
 
 
 def render_figure(fig: Figure, formats: Sequence[str]) -> dict[str, bytes]:
-    """Every format from one layout: after the first save the constrained layout is frozen."""
+    """Every format from one layout, laid out once.
+
+    Where a PNG comes first, the constrained layout runs once, measured by that PNG's
+    renderer, and is then removed (`set_layout_engine(None)`): `savefig` lays a figure out
+    twice (a full invisible draw, then again in the real one), and with "none" matplotlib
+    keeps a placeholder engine that draws the figure invisibly again before each later
+    format. Same bytes as saving the default way (tested), about a fifth less time on the
+    baseline's charts. PNGs draw their text with `aggtext` where that applies.
+    """
     import matplotlib
+
+    from guarantor.report import aggtext
 
     out = {}
     with matplotlib.rc_context(RC):
-        for n, fmt in enumerate(formats):
+        if "png" in formats:
+            aggtext.attach(fig)
+        if formats and formats[0] == "png":
+            fig.set_dpi(DPI)
+            engine = fig.get_layout_engine()
+            if engine is not None and fig.axes:
+                engine.execute(fig)
+            fig.set_layout_engine(None)
+        for fmt in formats:
             buffer = io.BytesIO()
             extra: dict[str, Any] = (
                 {"pil_kwargs": {"compress_level": PNG_COMPRESSION}} if fmt == "png" else {}
             )
             fig.savefig(buffer, format=fmt, dpi=DPI, metadata=METADATA[fmt], **extra)
             out[fmt] = buffer.getvalue()
-            if n == 0:
-                fig.set_layout_engine("none")  # keep the positions just computed
+            fig.set_layout_engine(None)  # keep the positions of the first format
     return out
 
 
