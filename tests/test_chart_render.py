@@ -151,3 +151,14 @@ def test_render_figure_draws_png_text_a_string_at_a_time(monkeypatch: pytest.Mon
     render_figure(fig, ("png", "svg"))
     expected = aggtext.applies()
     assert (type(fig.canvas).__name__ == "StringCanvas") is expected
+
+
+def test_a_figure_on_screen_keeps_its_canvas_and_resolution() -> None:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    fig = Figure(figsize=(2, 2), dpi=72)
+    fig.subplots().set_title("title")
+    canvas = FigureCanvasSVG(fig)  # stands for a GUI or notebook canvas: not one render_figure made
+    render_figure(fig, ("png",))
+    assert fig.canvas is canvas
+    assert fig.get_dpi() == 72

@@ -40,8 +40,12 @@ def applies() -> bool:
 
 def attach(fig: Figure) -> None:
     """Give `fig` the string-at-a-time Agg canvas (its PNGs then draw text that way), where it
-    applies; SVG and other formats are unaffected."""
-    if applies():
+    applies; SVG and other formats are unaffected. A figure shown on screen (a GUI or notebook
+    canvas) keeps its canvas."""
+    from matplotlib.backend_bases import FigureCanvasBase
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if applies() and type(fig.canvas) in (FigureCanvasBase, FigureCanvasAgg):
         _canvas_class()(fig)
 
 

@@ -88,11 +88,12 @@ def render_figure(fig: Figure, formats: Sequence[str]) -> dict[str, bytes]:
     from guarantor.report import aggtext
 
     out = {}
+    dpi = fig.get_dpi()
     with matplotlib.rc_context(RC):
         if "png" in formats:
             aggtext.attach(fig)
         if formats and formats[0] == "png":
-            fig.set_dpi(DPI)
+            fig.set_dpi(DPI)  # the layout measured at the resolution it is drawn at, as savefig does
             engine = fig.get_layout_engine()
             if engine is not None and fig.axes:
                 engine.execute(fig)
@@ -105,6 +106,7 @@ def render_figure(fig: Figure, formats: Sequence[str]) -> dict[str, bytes]:
             fig.savefig(buffer, format=fmt, dpi=DPI, metadata=METADATA[fmt], **extra)
             out[fmt] = buffer.getvalue()
             fig.set_layout_engine(None)  # keep the positions of the first format
+    fig.set_dpi(dpi)
     return out
 
 
