@@ -145,7 +145,7 @@ def test_rotated_text_is_drawn_rotated() -> None:
     assert dark.sum() > 0.7 * (theirs[..., :3].sum(axis=2) < 200).sum()  # the same ink, mostly in place
 
 
-def test_render_figure_draws_png_text_a_string_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_render_figure_draws_png_text_a_string_at_a_time() -> None:
     fig = Figure(figsize=(2, 2))
     fig.subplots().set_title("title")
     render_figure(fig, ("png", "svg"))

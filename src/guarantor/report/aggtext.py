@@ -17,6 +17,7 @@ matplotlib's code (tests hold both).
 
 from __future__ import annotations
 
+from functools import cache
 from math import cos, radians, sin
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
+@cache
 def applies() -> bool:
     """Whether this matplotlib draws text glyph by glyph and has the calls used here."""
     import matplotlib
