@@ -40,13 +40,7 @@ def chart_jobs(scenario: Path) -> list[ChartJob]:
     bundle = solvejobs.Bundle(result, loaded, report_fields(result, loaded, params, made), ("png",), "png")
     token = f"test-{scenario.stem}"
     solvejobs.adopt(token, bundle)
-    p = solvejobs.prepared(token, None)
-    jobs = solvejobs.solve_chart_jobs(p.tables, p.params)
-    if p.params.multi_period:
-        from guarantor.report.timeline import timeline_jobs
-
-        jobs += timeline_jobs(p.tables, p.params)
-    return jobs
+    return solvejobs.report_chart_jobs(solvejobs.prepared(token, None))
 
 
 @pytest.fixture(scope="module")

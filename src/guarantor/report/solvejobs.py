@@ -218,13 +218,18 @@ def chart_job(token: str, where: str | None, name: str) -> dict[str, bytes]:
     from guarantor.report.rendering import run_job
 
     p = prepared(token, where)
+    job = next(j for j in report_chart_jobs(p) if j.name == name)
+    return run_job(job, p.bundle.formats)
+
+
+def report_chart_jobs(p: Prepared) -> list[ChartJob]:
+    """Every chart of the report: the five of a solve and, for horizons, the three over time."""
     jobs = solve_chart_jobs(p.tables, p.params)
     if p.params.multi_period:
         from guarantor.report.timeline import timeline_jobs
 
         jobs += timeline_jobs(p.tables, p.params)
-    job = next(j for j in jobs if j.name == name)
-    return run_job(job, p.bundle.formats)
+    return jobs
 
 
 def workbook_job(token: str, where: str | None) -> bytes:
