@@ -16,9 +16,18 @@ from guarantor.scenario.schema import Scenario
 BASIS_NAMES = {"full": "fully loaded", "incremental": "incremental"}
 
 
+_ON: dict[str, tuple[Scenario, Params]] = {}
+
+
 def params_on(scenario: Scenario, basis: str) -> Params:
-    """Parameters of the scenario with every cost on `basis` (full or incremental)."""
-    return build_params(scenario.model_copy(update={"cost_basis": basis}))
+    """Parameters of the scenario with every cost on `basis` (full or incremental), built once per
+    scenario object and basis (a report asks for both bases about ten times)."""
+    if scenario.cost_basis == basis:
+        return build_params(scenario)
+    kept = _ON.get(basis)
+    if kept is None or kept[0] is not scenario:
+        kept = _ON[basis] = (scenario, build_params(scenario.model_copy(update={"cost_basis": basis}), False))
+    return kept[1]
 
 
 def annual_cost(params: Params, d: Decisions) -> float:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from guarantor import jsonlayout
 from guarantor.errors import InputError, Origin, Problem
 
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
 EXIT_OK, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_NO_SOLUTION = 0, 2, 3, 4
 DEFAULT_OUT = Path("reports")
+
+
+def _extend(into: list[Any], make: Callable[..., list[Any]], *args: Any) -> None:
+    into.extend(make(*args))
 
 
 def save_plan_file(folder: Path, name: str, result: Any, loaded: Any) -> Path:
@@ -80,10 +89,12 @@ def solve_many(
     workers = chart_workers() if STATE.get("chart_workers") and drawn else 0
     preload = CHART_PRELOAD if report.charts else DOCUMENT_PRELOAD
     with chart_renderer(report.charts, workers, preload) as renderer:  # workers warm up from here on
+        from rich.console import Console
+
         from guarantor.answer.verify import verified
         from guarantor.api import options_for, solve_scenario
         from guarantor.report.reporting import PLAN_FOLDER, hand_over, run_folder_name, write_solve_report
-        from guarantor.report.summary import print_summary
+        from guarantor.report.summary import summary_parts
         from guarantor.scenario.loading import load_scenario
 
         if solver is not None and solver not in ("highs", "cbc"):
@@ -122,8 +133,19 @@ def solve_many(
                 result = solve_scenario(loaded, options, robustness, explain=explain)
                 if check:
                     verified(result, loaded)
+                summary: list[RenderableType] = []  # made while the report's workers write the files
+                make = partial(
+                    _extend, summary, summary_parts, result, loaded, parent / name, report.documents
+                )
                 folder = write_solve_report(
-                    result, loaded, parent, name, renderer, documents=report.documents, handoff=handoff
+                    result,
+                    loaded,
+                    parent,
+                    name,
+                    renderer,
+                    documents=report.documents,
+                    handoff=handoff,
+                    meanwhile=None if quiet or as_json else make,
                 )
             if save_plan and result.decisions is not None:
                 plan_path = save_plan_file(parent / PLAN_FOLDER, name, result, loaded)
@@ -132,7 +154,9 @@ def solve_many(
             if as_json:
                 payloads.append(json.loads((folder / "results.json").read_text()))
             elif not quiet:
-                print_summary(result, loaded, folder)
+                console = Console()
+                for part in summary:
+                    console.print(part)
             codes.append(
                 {"optimal": EXIT_OK, "feasible": EXIT_OK, "infeasible": EXIT_INFEASIBLE}.get(
                     str(result.status), EXIT_NO_SOLUTION

@@ -220,8 +220,25 @@ class Params:
         return [c for c in self.contributors if c.is_europe and c.gdp_usd_m > 0]
 
 
-def build_params(scenario: Scenario) -> Params:
-    """Collect the numbers the formulation needs from a validated scenario."""
+_LAST: list[tuple[Scenario, Params]] = []
+
+
+def build_params(scenario: Scenario, keep: bool = True) -> Params:
+    """Collect the numbers the formulation needs from a validated scenario.
+
+    The last scenario's parameters are kept and handed out again for the same (frozen) scenario
+    object: a solve asks for them in the model build, the checker, the report and the summary,
+    each ~0.4 s at 1,600 contributors x 10 periods. Nothing changes a `Params` after it is built.
+    `keep=False`: a passing copy of a scenario, not worth keeping in place of the last one."""
+    if _LAST and _LAST[0][0] is scenario:
+        return _LAST[0][1]
+    params = _build_params(scenario)
+    if keep:
+        _LAST[:] = [(scenario, params)]
+    return params
+
+
+def _build_params(scenario: Scenario) -> Params:
     model = scenario.model
     basis = scenario.cost_basis or model.cost_basis
     groups = model_groups(model)

@@ -8,7 +8,7 @@ and charts saved without timestamps or random ids; only `manifest.created_at` ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,7 +69,8 @@ def hand_over(loaded: LoadedScenario, renderer: ChartRenderer) -> Iterator[Defer
 
     The scenario is pickled on a thread once the solve first waits in HiGHS (`native.released`),
     on the core the solve leaves idle, and each worker unpickles it and builds its parameters
-    there too, instead of after the solve, when the report waits for them. Pass the handoff to
+    there too, instead of after the solve, when the report waits for them; that thread then
+    hashes the inputs for the manifest. Pass the handoff to
     `write_solve_report` within the block (the file lives until the block ends)."""
     if not renderer.parallel:
         yield None
@@ -87,6 +88,7 @@ def hand_over(loaded: LoadedScenario, renderer: ChartRenderer) -> Iterator[Defer
             # at once, and the other unpickles with its first report job, as without a handoff
             for _ in range(renderer.workers):
                 renderer.submit_soon(sj.scenario_job, token, where)
+            loaded.resolved.sha256()  # the manifest's, on this core too (the workers already have theirs)
             return sj.Handoff(token, where)
 
         handoff = Deferred(send, "guarantor-handoff")
@@ -104,6 +106,7 @@ def write_solve_report(
     renderer: ChartRenderer | None = None,
     documents: bool = True,
     handoff: Deferred[Handoff] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Path:
     """Write `parent/<name>/` atomically (default name: `run_folder_name`) and return its path.
 
@@ -113,7 +116,8 @@ def write_solve_report(
     Without `documents` (`solve --fast`) the workbook, the brief and report.md/.html are left out.
 
     `handoff` (from `hand_over` with the same `loaded` and `renderer`): the scenario the workers
-    already have.
+    already have. `meanwhile`: called once while the workers write (`solve` makes its terminal
+    summary there), before the files they return are written.
 
     Everything that needs pandas, matplotlib, fpdf2 or XlsxWriter is a `solvejobs` job: on the
     renderer's workers the jobs run in parallel (charts first, the brief's PDF as soon as its two
@@ -127,8 +131,8 @@ def write_solve_report(
     claim_folder(parent, name, identity_of(result))
     if renderer is None:
         with chart_renderer(FORMATS["both"]) as local:
-            return _write_solve(result, loaded, params, made, parent, name, local, documents, None)
-    return _write_solve(result, loaded, params, made, parent, name, renderer, documents, handoff)
+            return _write_solve(result, loaded, params, made, parent, name, local, documents, None, meanwhile)
+    return _write_solve(result, loaded, params, made, parent, name, renderer, documents, handoff, meanwhile)
 
 
 def _write_solve(
@@ -141,6 +145,7 @@ def _write_solve(
     renderer: ChartRenderer,
     documents: bool,
     handoff: Deferred[Handoff] | None,
+    meanwhile: Callable[[], object] | None,
 ) -> Path:
     from guarantor.report import solvejobs as sj
     from guarantor.report.index import write_index
@@ -156,7 +161,7 @@ def _write_solve(
         else:
             token, where = f"here-{id(bundle)}", None
             sj.adopt(token, bundle)
-        _run_solve_jobs(token, where, bundle, made, params, parent, name, renderer, documents)
+        _run_solve_jobs(token, where, bundle, made, params, parent, name, renderer, documents, meanwhile)
     write_index(parent)
     return parent / name
 
@@ -171,6 +176,7 @@ def _run_solve_jobs(
     name: str,
     renderer: ChartRenderer,
     documents: bool,
+    meanwhile: Callable[[], object] | None,
 ) -> None:
     """Submit the report's jobs, then write what they return into the staged folder."""
     from guarantor.report import solvejobs as sj
@@ -200,6 +206,8 @@ def _run_solve_jobs(
             doc, markdown, brief = document()
             pngs = {n: charts[n]()["png"] for n in brief.charts if "png" in formats}
             pdf_made = renderer.submit(sj.pdf_job, brief, pngs)  # on a worker, fpdf2 imported
+        if meanwhile is not None:
+            meanwhile()
         for file, text in tables().items():
             write_text(folder / file, text)
         rendered = {n: charts[n]() for n in names}
