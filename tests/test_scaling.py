@@ -348,3 +348,34 @@ def test_a_solve_and_its_report_build_the_parameters_once(
 
     assert params_on(other, "incremental") is params_on(other, "incremental")
     assert params_on(other, "incremental") == params_on(load_scenario(mini_baseline).scenario, "incremental")
+
+
+@pytest.mark.parametrize("size", [None, (60, 8, 3)])
+def test_loading_solving_and_unpickling_leave_no_cyclic_garbage(
+    size: tuple[int, int, int] | None, scaled: Callable[[int, int, int], Path]
+) -> None:
+    """`gcpause.keep_for_good` leaves what is alive after the solve (in the command) and after
+    unpickling a report's scenario and answer (in its workers) out of every later collection:
+    safe only because none of them leaves cyclic garbage behind, which a frozen heap would keep
+    (but for the first import of PuLP, about a thousand small objects once)."""
+    import gc
+    import pickle
+
+    from guarantor.report import solvejobs as sj
+    from guarantor.report.payload import manifest, report_fields
+
+    path = ROOT / "scenarios" / "baseline.yaml" if size is None else scaled(*size)
+    solve_scenario(load_scenario(path), robustness=True, explain=True)  # first imports (PuLP's) done
+    gc.collect()
+    loaded = load_scenario(path)
+    assert gc.collect() == 0
+    result = solve_scenario(loaded, robustness=True, explain=True)
+    assert gc.collect() == 0
+    made = manifest(loaded, result.options, result.solver, result.solver_version)
+    fields = report_fields(result, loaded, build_params(loaded.scenario), made)
+    blobs = [sj.pack_scenario(loaded)[1], sj.pack(sj.Bundle(result, loaded, fields, (), "png"))[1]]
+    gc.collect()
+    for blob in blobs:
+        copy_ = pickle.loads(blob)
+        assert gc.collect() == 0
+        del copy_

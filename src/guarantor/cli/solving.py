@@ -93,6 +93,7 @@ def solve_many(
 
         from guarantor.answer.verify import verified
         from guarantor.api import options_for, solve_scenario
+        from guarantor.gcpause import keep_for_good
         from guarantor.report.reporting import PLAN_FOLDER, hand_over, run_folder_name, write_solve_report
         from guarantor.report.summary import summary_parts
         from guarantor.scenario.loading import load_scenario
@@ -131,6 +132,8 @@ def solve_many(
             options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
             with hand_over(loaded, renderer) as handoff:  # the workers unpickle it while this solves
                 result = solve_scenario(loaded, options, robustness, explain=explain)
+                if STATE.get("chart_workers"):  # a command's own process: these live to its end, so
+                    keep_for_good()  # no later collection need scan them (the solve left no garbage)
                 if check:
                     verified(result, loaded)
                 summary: list[RenderableType] = []  # made while the report's workers write the files

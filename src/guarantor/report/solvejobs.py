@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from guarantor.answer.results import Result
-from guarantor.gcpause import gc_paused
+from guarantor.gcpause import gc_paused, keep_for_good, thaw
 from guarantor.model.params import Params, build_params
 from guarantor.report.rendering import ChartJob
 from guarantor.scenario.loading import LoadedScenario
@@ -106,11 +106,19 @@ def _scenario(token: str, where: str) -> tuple[LoadedScenario, Params]:
         from guarantor.report.shared import read_once
 
         blob = read_once(where)
-        _SCENARIOS.clear()
+        _forget(_SCENARIOS)
         with gc_paused():
             loaded = pickle.loads(blob)
             _SCENARIOS[token] = (loaded, build_params(loaded.scenario))
+            keep_for_good()  # kept until the next report: no full pass scans it again
     return _SCENARIOS[token]
+
+
+def _forget(held: dict[str, Any]) -> None:
+    """Drop a worker's previous report, which `keep_for_good` had left out of collections."""
+    if held:
+        held.clear()
+        thaw()
 
 
 def pack(bundle: Bundle, handoff: Handoff | None = None) -> tuple[str, bytes]:
@@ -141,13 +149,14 @@ def prepared(token: str, where: str | None) -> Prepared:
         from guarantor.report.shared import read_once
 
         blob = read_once(where)
-        _PREPARED.clear()
+        _forget(_PREPARED)
         with gc_paused():
             sent = pickle.loads(blob)
             params = None
             if isinstance(sent, _Sent):
                 loaded, params = _scenario(sent.handoff.token, sent.handoff.where)
                 sent = Bundle(sent.result, loaded, sent.payload, sent.formats, sent.image_format)
+            keep_for_good()  # the answer, like the scenario (before the tables, which may hold cycles)
             _PREPARED[token] = _prepare(sent, params)
     return _PREPARED[token]
 

@@ -145,20 +145,27 @@ def _solver(options: SolveOptions, mip: bool) -> pulp.LpSolver:
 
     if options.solver == "highs":
         silence_highs_banner()
-        solver = pulp.HiGHS(
+        return _releasing_highs()(
             msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap, threads=1, **HIGHS_SETTINGS
         )
-        call = solver.callSolver
-
-        def in_native(lp: pulp.LpProblem) -> Any:  # HiGHS's run releases the GIL: others may work
-            with released():
-                return call(lp)
-
-        solver.callSolver = in_native  # type: ignore[method-assign]
-        return solver
     if options.solver == "cbc":
         return pulp.COIN_CMD(msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap)
     raise SolverError(f"unknown solver {options.solver!r}; expected highs or cbc")
+
+
+@functools.cache
+def _releasing_highs() -> type:
+    """PuLP's HiGHS, its run marked as native (`native.released`: HiGHS releases the GIL, so
+    deferred work may run meanwhile). A subclass, not a closure put on each solver object:
+    that made every solver a reference cycle, garbage only a collection could free."""
+    pulp = import_pulp()
+
+    class ReleasingHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
+        def callSolver(self, lp: Any) -> Any:
+            with released():
+                return super().callSolver(lp)
+
+    return ReleasingHiGHS
 
 
 def _status(stats: Any, options: SolveOptions) -> Status:
