@@ -230,8 +230,9 @@ def build_params(scenario: Scenario, keep: bool = True) -> Params:
     object: a solve asks for them in the model build, the checker, the report and the summary,
     each ~0.4 s at 1,600 contributors x 10 periods. Nothing changes a `Params` after it is built.
     `keep=False`: a passing copy of a scenario, not worth keeping in place of the last one."""
-    if _LAST and _LAST[0][0] is scenario:
-        return _LAST[0][1]
+    held = _LAST[0] if _LAST else None  # read once: another thread (the app's) may replace it
+    if held is not None and held[0] is scenario:
+        return held[1]
     params = _build_params(scenario)
     if keep:
         _LAST[:] = [(scenario, params)]
