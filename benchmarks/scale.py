@@ -107,8 +107,9 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
     from guarantor.report import brief, solvejobs
 
     timed = (
-        (solving, "to_pulp", "handover"),
-        (pulp.LpProblem, "solve", "solve"),
+        (solving, "hand_to_highs", "handover"),  # PuLP's problem, and its build of HiGHS's model
+        (solving, "run_highs", "solve"),  # the main solve's HiGHS run
+        (pulp.LpProblem, "solve", "solve"),  # CBC, and an infeasible scenario's diagnosis
         (inplace.HeldModel, "solve", "solve"),  # the re-solves on the main solve's HiGHS model
         (assemble, "constraint_reports", "explain"),
         (assemble, "reduced_costs", "explain"),

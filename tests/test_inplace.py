@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import SCENARIOS
+from tests.conftest import tiny_mip as _tiny
 
 from guarantor.answer import assemble
 from guarantor.model.linear import INF, LinearModel, Row
@@ -45,15 +46,6 @@ def test_every_shipped_scenario_gets_the_answer_fresh_models_give(
     assert in_place == fresh  # exactly: every value to the last bit
     if fresh[0] == "optimal" and len(built) > 1:  # the pipeline re-solved: most of it ran in place
         assert in_place_builds < len(built)
-
-
-def _tiny() -> LinearModel:
-    m = LinearModel()
-    x = m.add_column("x", 0.0, 10.0, integer=True)
-    y = m.add_column("y", 0.0, INF)
-    m.add_row(Row("need", {x: 2.0, y: 1.0}, 7.0, INF, "test", ""))
-    m.objective = {x: 3.0, y: 2.0}
-    return m
 
 
 def test_a_model_extending_the_held_one_is_solved_in_place(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guarantor.errors import Origin
+from guarantor.scenario import treecodec
 from guarantor.scenario.yamlio import Key, Node, strip
 
 
@@ -41,11 +42,19 @@ class Resolved:
         return self._plain[0]
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the caches (report workers get a copy; the caches rebuild on use)."""
-        return {"root": self.root, "files": self.files}
+        """Pickled without the caches (report workers get a copy; the caches rebuild on use), the
+        tree as flat arrays (`treecodec` says why)."""
+        return {"tree": treecodec.encode(self.root), "files": self.files}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        for key, value in (*state.items(), ("_ids", {}), ("_plain", []), ("_digest", [])):
+        root = treecodec.decode(state["tree"])
+        for key, value in (
+            ("root", root),
+            ("files", state["files"]),
+            ("_ids", {}),
+            ("_plain", []),
+            ("_digest", []),
+        ):
             object.__setattr__(self, key, value)
 
     def origin_of(self, path: tuple[Key, ...]) -> Origin:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import stat
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,7 +202,7 @@ class _Builder:
                     )
                 )
                 continue
-            key = str(self._scalar(key_node, path))
+            key = sys.intern(str(self._scalar(key_node, path)))  # one object per key name
             if key in result:
                 self.problems.append(
                     Problem(
@@ -218,7 +219,11 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, path: tuple[Key, ...]) -> Any:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
+            # a copy of each text: the composer's own string lies among the composed nodes and
+            # their marks, which are garbage once the tree is built, and kept their memory
+            # mapped (~80 MiB at 1,600 contributors, through the whole command)
+            return _fresh(value) if type(value) is str else value
         except yaml.constructor.ConstructorError as err:
             what = err.problem or "unsupported value"
             if "could not determine a constructor" in what:
@@ -237,6 +242,11 @@ class _Builder:
                 )
             )
         return None
+
+
+def _fresh(text: str) -> str:
+    """An equal string in a new object (lone surrogates, which `"\\ud800"` can write, included)."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 
 def _tag_problem(node: yaml.Node) -> str:

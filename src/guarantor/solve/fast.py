@@ -21,7 +21,7 @@ import numpy as np
 from guarantor.native import released
 from guarantor.solve.arraymodel import ArrayModel, Layout, Patch
 from guarantor.solve.highs_banner import silence_highs_banner
-from guarantor.solve.solving import HIGHS_SETTINGS
+from guarantor.solve.solving import HIGHS_SETTINGS, LIMITS
 
 __all__ = ["ArrayModel", "FastOptions", "Layout", "LiveModel", "Patch", "Solution", "Solver", "split_choices"]
 
@@ -29,7 +29,6 @@ STATUS_NAMES = {7: "optimal", 8: "infeasible", 10: "unbounded"}
 quiet_highs = silence_highs_banner  # kept for callers of the fast path
 
 
-LIMITS = {11, 12, 13, 14, 16, 17, 19}  # objective bound/target, time, iterations, solutions, interrupts
 MAX_SPLIT = 8
 
 

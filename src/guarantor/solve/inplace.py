@@ -24,12 +24,8 @@ from typing import Any
 import numpy as np
 
 from guarantor.heap import TRIM_COLUMNS, release_freed_memory
-from guarantor.model.linear import LinearModel, Row, evaluate
-from guarantor.native import released
-from guarantor.solve.fast import LIMITS
-from guarantor.solve.solving import RawSolution, SolveOptions, Status, solve_keeping
-
-STATUSES = {7: Status.optimal, 8: Status.infeasible, 10: Status.unbounded}
+from guarantor.model.linear import LinearModel, Row
+from guarantor.solve.solving import RawSolution, SolveOptions, run_highs, solve_keeping
 
 
 class Resolver:
@@ -71,32 +67,8 @@ class HeldModel:
         if model.sense != "min" or not self._update(model):
             return None
         self._record(model)
-        h = self.highs
-        h.clearSolver()  # no basis or incumbent carried over: the same answer as a fresh model
-        start = time.perf_counter()
-        with released():
-            h.run()
-        seconds = time.perf_counter() - start
-        code = int(h.getModelStatus())
-        info = h.getInfo()
-        has_solution = code == 7 or (code in LIMITS and info.primal_solution_status == 2)
-        status = STATUSES.get(code, Status.no_solution)
-        if has_solution and code != 7:
-            status = Status.feasible
-        raw = RawSolution(
-            status=status,
-            objective=None,
-            solver=options.solver,
-            seconds=seconds,
-            message=h.modelStatusToString(h.getModelStatus()),
-        )
-        if has_solution:
-            found = h.getSolution()
-            raw.values = list(found.col_value)
-            if not model.is_mip:
-                raw.row_duals = list(found.row_dual)
-            raw.objective = evaluate(model.objective, raw.values, model.objective_constant)
-        return raw
+        self.highs.clearSolver()  # no basis or incumbent carried over: the same answer as a fresh model
+        return run_highs(self.highs, model, options, time.perf_counter())
 
     def _update(self, model: LinearModel) -> bool:
         """Change the HiGHS model into `model`; False (nothing changed) unless `model` extends it.

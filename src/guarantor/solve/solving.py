@@ -7,12 +7,15 @@ gap-limited incumbents are reported as `feasible`, never `optimal`.
 from __future__ import annotations
 
 import functools
+import math
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from guarantor.errors import SolverError
+from guarantor.heap import TRIM_COLUMNS, release_freed_memory
 from guarantor.model.linear import INF, LinearModel
 from guarantor.native import released
 from guarantor.solve.highs_banner import silence_highs_banner
@@ -26,6 +29,14 @@ HIGHS_SETTINGS: dict[str, Any] = {"presolve_rule_off": 1 << 17}
 it grew faster than quadratically on our models (0.17 s at 400 contributors x 10 periods, 6 s at
 1,600, a third of that solve) and removed nothing the other rules did not (the same presolved
 size, the same optimum and branch-and-bound path; `benchmarks/scale.py` measures it)."""
+
+
+# HiGHS's model statuses (`highspy.HighsModelStatus`), as plain numbers: modules that read them need
+# not import highspy, and a number compares faster than its enum in the analyses' loops
+OPTIMAL = 7
+GAP_STOPS = frozenset({11, 12})  # objective bound or target reached: PuLP's GapLimit
+LIMITS = frozenset({11, 12, 13, 14, 16, 17, 18, 19})  # those, time, iterations, solutions, interrupts, memory
+FEASIBLE_POINT = 2  # `SolutionStatus.kSolutionStatusFeasible`: a stop at a limit that has an incumbent
 
 
 class Status(StrEnum):
@@ -141,31 +152,23 @@ def to_pulp(model: LinearModel, name: str = "guarantor") -> tuple[pulp.LpProblem
 
 
 def _solver(options: SolveOptions, mip: bool) -> pulp.LpSolver:
-    import pulp
+    pulp = import_pulp()
 
     if options.solver == "highs":
-        silence_highs_banner()
-        return _releasing_highs()(
-            msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap, threads=1, **HIGHS_SETTINGS
-        )
+        return _highs(options, mip)
     if options.solver == "cbc":
         return pulp.COIN_CMD(msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap)
     raise SolverError(f"unknown solver {options.solver!r}; expected highs or cbc")
 
 
-@functools.cache
-def _releasing_highs() -> type:
-    """PuLP's HiGHS, its run marked as native (`native.released`: HiGHS releases the GIL, so
-    deferred work may run meanwhile). A subclass, not a closure put on each solver object:
-    that made every solver a reference cycle, garbage only a collection could free."""
+def _highs(options: SolveOptions, mip: bool) -> Any:
+    """PuLP's HiGHS interface with our settings (Any: PuLP's stubs give solvers no build methods)."""
     pulp = import_pulp()
 
-    class ReleasingHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
-        def callSolver(self, lp: Any) -> Any:
-            with released():
-                return super().callSolver(lp)
-
-    return ReleasingHiGHS
+    silence_highs_banner()
+    return pulp.HiGHS(
+        msg=False, mip=mip, timeLimit=options.time_limit, gapRel=options.gap, threads=1, **HIGHS_SETTINGS
+    )
 
 
 def _status(stats: Any, options: SolveOptions) -> Status:
@@ -174,21 +177,27 @@ def _status(stats: Any, options: SolveOptions) -> Status:
     code = stats.status
     S = pulp.LpSolveStatus
     if stats.has_solution:
-        gap = stats.gap_rel
-        # 1e-7: CBC writes solution values to about nine significant digits, so a gap it closed
-        # (its log: "Optimal solution found", gap 0) can read back as ~1e-9 relative
-        proven = gap is None or abs(gap) <= 1e-7
-        # CBC reports a gap stop (GapLimit) when it closes the gap completely: that is a proof too
-        if code == S.Optimal and (proven or not options.gap):
-            return Status.optimal
-        if code == S.GapLimit and proven:
-            return Status.optimal
-        return Status.feasible
+        return _proven(code == S.Optimal, code == S.GapLimit, stats.gap_rel, options)
     if code == S.Infeasible:
         return Status.infeasible
     if code == S.Unbounded:
         return Status.unbounded
     return Status.no_solution
+
+
+def _proven(optimal: bool, gap_stop: bool, gap: float | None, options: SolveOptions) -> Status:
+    """A solution's status: `optimal` when the solver says so and no gap was asked for or the gap
+    is closed, or when it stopped at a bound with the gap closed; otherwise `feasible`."""
+    # 1e-7: CBC writes solution values to about nine significant digits, so a gap it closed
+    # (its log: "Optimal solution found", gap 0) can read back as ~1e-9 relative
+    proven = gap is None or abs(gap) <= 1e-7
+    # CBC reports a gap stop (GapLimit) when it closes the gap completely: that is a proof too
+    if (optimal and (proven or not options.gap)) or (gap_stop and proven):
+        return Status.optimal
+    return Status.feasible
+
+
+_STATUSES = {OPTIMAL: Status.optimal, 8: Status.infeasible, 10: Status.unbounded}
 
 
 def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
@@ -201,6 +210,118 @@ def solve_linear(model: LinearModel, options: SolveOptions) -> RawSolution:
 def solve_keeping(model: LinearModel, options: SolveOptions) -> tuple[RawSolution, Any]:
     """Solve once; also return the live `highspy.Highs` holding exactly `model`'s columns and rows
     in model order (None for CBC, or when PuLP left out columns no row or cost uses)."""
+    if options.solver != "highs":
+        return _solve_through_pulp(model, options), None
+    start = time.perf_counter()
+    handed = hand_to_highs(model, options)
+    raw = run_highs(handed.highs, model, options, start, handed.columns, handed.rows)
+    raw.solver_version = solver_version(options.solver)
+    whole = handed.columns is None and handed.rows is None
+    return raw, handed.highs if whole else None
+
+
+@dataclass
+class Handed:
+    """A HiGHS model PuLP built, and where `model`'s columns and rows are in it (None: in order)."""
+
+    highs: Any
+    columns: list[int] | None
+    rows: list[int] | None
+
+
+def hand_to_highs(model: LinearModel, options: SolveOptions) -> Handed:
+    """PuLP builds the problem and hands it to HiGHS (its `buildSolverModel`); the PuLP problem is
+    then dropped, before HiGHS runs.
+
+    Why not `problem.solve()`: that keeps the PuLP problem alive through HiGHS's run, only to copy
+    the solution into its variables at the end. At 1,600 contributors x 10 periods the problem
+    (~70 MiB) sat beside the branch and bound's own memory, at the command's peak; the values
+    are read from HiGHS directly instead, as the in-place re-solves read them.
+    """
+    pulp = import_pulp()
+
+    problem, variables, constraints = to_pulp(model)
+    solver = _highs(options, mip=model.is_mip)
+    try:
+        solver.createAndConfigureSolver(problem)
+        solver.buildSolverModel(problem)
+    except pulp.PulpSolverError as err:
+        raise SolverError(f"{options.solver} failed: {err}") from None
+    highs, problem.solverModel = problem.solverModel, None
+    position = {v.id: j for j, v in enumerate(variables)}
+    columns = [position[v.id] for v in problem.exported_variables()]
+    rows = [c.id for c in constraints]
+    handed = Handed(
+        highs,
+        None if columns == list(range(len(variables))) else columns,
+        None if rows == list(range(len(constraints))) else rows,
+    )
+    del problem, variables, constraints, position
+    if len(model.columns) >= TRIM_COLUMNS:  # the problem's pages back before HiGHS takes its own
+        release_freed_memory()
+    return handed
+
+
+def run_highs(
+    highs: Any,
+    model: LinearModel,
+    options: SolveOptions,
+    start: float,
+    columns: list[int] | None = None,
+    rows: list[int] | None = None,
+) -> RawSolution:
+    """Run HiGHS on the model it holds and read the outcome, in `model`'s order.
+
+    `columns[k]` / `rows[k]`: the model column / row that is HiGHS's k-th (None: the same order).
+    The statuses are PuLP's reading of HiGHS's (`HiGHS.findSolutionValues`), mapped as `_status`
+    maps them: a stop at a limit with an incumbent is `feasible`, a MIP is `optimal` only with its
+    gap closed or within the one asked for. `seconds` counts from `start` (the hand-over included,
+    as PuLP counts its solve).
+    """
+    with released():
+        highs.run()
+    code = int(highs.getModelStatus())
+    info = highs.getInfo()
+    has_solution = code == OPTIMAL or (code in LIMITS and info.primal_solution_status == FEASIBLE_POINT)
+    raw = RawSolution(
+        status=_STATUSES.get(code, Status.no_solution),
+        objective=None,
+        solver=options.solver,
+        message=highs.modelStatusToString(highs.getModelStatus()),
+    )
+    if has_solution:
+        found = highs.getSolution()
+        raw.values = _in_model_order(found.col_value, columns, len(model.columns))
+        if not model.is_mip:
+            raw.row_duals = _in_model_order(found.row_dual, rows, len(model.rows))
+        raw.objective = sum(v * raw.values[j] for j, v in model.objective.items()) + model.objective_constant
+        if model.is_mip:
+            raw.gap = _gap(raw.objective, info.mip_dual_bound)
+        raw.status = _proven(code == OPTIMAL, code in GAP_STOPS, raw.gap, options)
+    raw.seconds = time.perf_counter() - start
+    return raw
+
+
+def _in_model_order(values: Any, order: list[int] | None, n: int) -> list[float]:
+    if order is None:
+        return list(values)
+    out = [0.0] * n  # a column HiGHS was not given (no row or cost uses it) reads 0, as PuLP's None
+    for k, j in enumerate(order):
+        out[j] = values[k]
+    return out
+
+
+def _gap(objective: float, bound: float) -> float | None:
+    """The relative gap as PuLP computes it (`LpSolveStats.gap_rel`)."""
+    if not math.isfinite(bound):
+        return None
+    if objective == 0:
+        return 0.0 if bound == 0 else math.inf
+    return abs(objective - bound) / abs(objective)
+
+
+def _solve_through_pulp(model: LinearModel, options: SolveOptions) -> RawSolution:
+    """CBC: PuLP runs the solver (COIN_CMD) and reads the solution back into its problem."""
     import pulp
 
     problem, variables, constraints = to_pulp(model)
@@ -226,14 +347,7 @@ def solve_keeping(model: LinearModel, options: SolveOptions) -> tuple[RawSolutio
             raw.objective = (
                 sum(v * raw.values[j] for j, v in model.objective.items()) + model.objective_constant
             )
-    highs = problem.solverModel if options.solver == "highs" else None
-    # PuLP's HiGHS model has only the columns some row or the objective uses
-    if highs is not None and (highs.getNumCol(), highs.getNumRow()) != (len(model.columns), len(model.rows)):
-        highs = None
-    # the problem's Python side is no longer needed; drop it now, not whenever its reference cycles are
-    # collected (its variables and expressions take ~150 MB at 95,000 columns)
-    problem.solverModel = None
-    return raw, highs
+    return raw
 
 
 def fixed_integer_lp(model: LinearModel, values: list[float]) -> LinearModel:
