@@ -1,7 +1,8 @@
 """Run a solver on a linear model through PuLP and map the outcome to our own statuses.
 
-HiGHS runs in-process (default); CBC through PuLP's COIN_CMD. Time-limited or
-gap-limited incumbents are reported as `feasible`, never `optimal`.
+HiGHS runs in-process (default): PuLP builds its model, and the run and the reading of the
+outcome are done here, once PuLP's problem is gone (`hand_to_highs` says why). CBC runs through
+PuLP's COIN_CMD. Time-limited or gap-limited incumbents are reported as `feasible`, never `optimal`.
 """
 
 from __future__ import annotations
