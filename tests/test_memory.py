@@ -42,6 +42,17 @@ def test_a_pickled_scenario_carries_the_same_tree(path: Path) -> None:
     assert copy_.scenario == loaded.scenario
 
 
+def test_values_set_on_the_command_line_pickle_too() -> None:
+    """`--set` builds its nodes from plain values (lists and mappings included)."""
+    loaded = load_scenario(
+        ROOT / "scenarios" / "baseline.yaml",
+        ["us_air_support.allowed=[none,air_defence_supply]", "requirements={ground_troops: 20000}"],
+    )
+    copy_ = pickle.loads(pickle.dumps(loaded))
+    assert _tree(copy_.resolved.root) == _tree(loaded.resolved.root)
+    assert copy_.resolved.read_only()["us_air_support"]["allowed"] == ["none", "air_defence_supply"]
+
+
 def test_the_codec_keeps_layers_empty_values_and_nesting() -> None:
     o = yamlio.Origin
     root = yamlio.Node(
