@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from tests.test_workbook_ahead import workbook_cells
 
 from guarantor.answer.assemble import solve_scenario
 from guarantor.model.params import build_params
@@ -37,12 +38,18 @@ def test_a_report_from_handed_over_workers_is_the_report_without(mini_baseline: 
             assert handoff is not None
             result = solve_scenario(loaded)  # its first HiGHS run starts the hand-over
             sent = handoff.result()
-            assert Path(sent.where).exists()
+            assert Path(sent.where).exists() and sent.workbook is not None
             handed = write_solve_report(result, loaded, tmp_path / "a", renderer=renderer, handoff=handoff)
+            begun = sent.workbook._made()  # report.xlsx as the worker that began it during the solve made it
         assert not Path(sent.where).exists()  # the staged scenario goes with the block
         plain = write_solve_report(result, loaded, tmp_path / "b", renderer=renderer)
     assert _texts(handed) == _texts(plain)
-    assert (handed / "report.xlsx").exists()
+    assert (handed / "report.xlsx").read_bytes() == begun
+    cells = workbook_cells(plain / "report.xlsx")
+    assert workbook_cells(handed / "report.xlsx") == cells
+    titles = [title for title, _ in cells]
+    assert titles[0] == "Summary"
+    assert titles[-4:] == ["Scenario inputs", "Model figures", "Sources", "Manifest"]
 
 
 def test_the_bundle_leaves_the_scenario_behind_and_a_worker_rebuilds_it(

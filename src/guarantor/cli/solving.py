@@ -130,7 +130,8 @@ def solve_many(
                 continue
             written[name] = str(path.resolve())
             options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
-            with hand_over(loaded, renderer) as handoff:  # the workers unpickle it while this solves
+            # the workers unpickle the scenario (and begin the workbook) while this solves
+            with hand_over(loaded, renderer, report.documents) as handoff:
                 result = solve_scenario(loaded, options, robustness, explain=explain)
                 if STATE.get("chart_workers"):  # a command's own process: these live to its end, so
                     keep_for_good()  # no later collection need scan them (the solve left no garbage)

@@ -15,8 +15,9 @@ from guarantor.answer.explain import money
 from guarantor.answer.results import Result
 from guarantor.model.params import Params
 from guarantor.report.estimates import estimate_blocks
-from guarantor.report.markup import Bullets, Document, Heading, Image, Paragraph, Table
-from guarantor.report.sources import evidence_blocks, scenario_inventory
+from guarantor.report.inputs import per_scenario
+from guarantor.report.markup import Block, Bullets, Document, Heading, Image, Paragraph, Table
+from guarantor.report.sources import evidence_blocks, located_inventory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,8 +215,20 @@ def _manifest_rows(manifest: Mapping[str, Any]) -> list[list[str]]:
     ]
 
 
-def _sources_section(doc: Document, loaded: LoadedScenario) -> None:
+def sources_appendix(loaded: LoadedScenario) -> tuple[Block, ...]:
+    """The report's appendix of inputs, built once per scenario and process (a report worker
+    builds it while the command solves: ~0.8 s at 1,600 contributors)."""
+    return per_scenario("appendix", loaded, _sources_appendix)
+
+
+def _sources_appendix(loaded: LoadedScenario) -> tuple[Block, ...]:
     """A compact appendix: small print, one line per figure, each citation once (in Sources)."""
+    doc = Document("appendix")
+    _sources_section(doc, loaded)
+    return tuple(doc.blocks)
+
+
+def _sources_section(doc: Document, loaded: LoadedScenario) -> None:
     from dataclasses import replace
 
     from guarantor.report.inputs import scenario_figures, source_list, sourced_figures
@@ -289,8 +302,8 @@ def solve_document(
     if result.notes:
         doc.add(Heading("Notes"), Bullets(result.notes))
     doc.add(*estimate_blocks(loaded.scenario, result.decisions))
-    doc.add(*evidence_blocks(result, params, scenario_inventory(loaded)))
-    _sources_section(doc, loaded)
+    doc.add(*evidence_blocks(result, params, located_inventory(loaded)))
+    doc.add(*sources_appendix(loaded))
     doc.add(
         Heading("Run manifest"),
         Paragraph(

@@ -7,7 +7,7 @@ sets, and the file and line that set it in the merged scenario.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from guarantor.scenario.loading import LoadedScenario
@@ -47,19 +47,26 @@ def figure_mappings(model: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     return _figures(model)
 
 
-_BUILT: dict[str, tuple[LoadedScenario, pd.DataFrame]] = {}
+_BUILT: dict[str, tuple[LoadedScenario, Any]] = {}
+
+
+def per_scenario[T](name: str, loaded: LoadedScenario, build: Callable[[LoadedScenario], T]) -> T:
+    """`build(loaded)`, kept for the latest scenario object of this process: what a report lists
+    of its inputs alone, which a report worker builds while the command solves
+    (`solvejobs.scenario_job`). Callers that change what they get must copy it first."""
+    held = _BUILT.get(name)
+    if held is None or held[0] is not loaded:
+        _BUILT[name] = held = (loaded, build(loaded))
+    value: T = held[1]
+    return value
 
 
 def sourced_figures(loaded: LoadedScenario) -> pd.DataFrame:
     """Every sourced or assumed figure of the merged base model, with its citation (a copy).
 
-    Built once per scenario and process: the workbook and the report both list them (~0.8 s
-    each at 1,600 contributors, an origin lookup per figure), and a report worker builds them
-    while the command solves (`solvejobs.scenario_job`)."""
-    held = _BUILT.get("figures")
-    if held is None or held[0] is not loaded:
-        _BUILT["figures"] = held = (loaded, _sourced_figures(loaded))
-    return held[1].copy()
+    Built once per scenario and process (`per_scenario`): the workbook and the report both list
+    them (~0.8 s each at 1,600 contributors, an origin lookup per figure)."""
+    return per_scenario("figures", loaded, _sourced_figures).copy()
 
 
 def _sourced_figures(loaded: LoadedScenario) -> pd.DataFrame:

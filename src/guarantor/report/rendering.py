@@ -25,10 +25,11 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from matplotlib.figure import Figure
 
@@ -221,22 +222,33 @@ class ChartRenderer:
             return self._pool().submit(fn, *args).result
         return _Later(fn, args)
 
-    def submit_soon(self, fn: Callable[..., Any], *args: Any) -> None:
+    def submit_soon(self, fn: Callable[..., T], *args: Any) -> Callable[[], T]:
         """Start `fn(*args)` on a worker without waiting for anything: the pool forks its workers on
         submission, which blocks until the fork server has imported its modules (about a second),
-        so a background thread submits it once the workers exist. Its value and errors are dropped."""
+        so a background thread submits it once the workers exist. The returned function waits for
+        its value (raising its error, or `RuntimeError` if the renderer closed first); nothing
+        needs to ask."""
         if self.workers <= 0:
-            return
+            return _Later(fn, args)
         import threading
+        from concurrent.futures import Future
+
+        box: Future[T] = Future()
 
         def later() -> None:
             self._forking.join()
             pool = self.pool
-            if pool is not None:
-                with suppress(RuntimeError):  # closed meanwhile
-                    pool.submit(fn, *args)
+            try:
+                if pool is None:
+                    raise RuntimeError("the report's workers were shut down")
+                job = pool.submit(fn, *args)
+            except RuntimeError as error:  # closed meanwhile
+                box.set_exception(error)
+                return
+            job.add_done_callback(partial(_pass_on, box))
 
         threading.Thread(target=later, daemon=True).start()
+        return box.result
 
     def render(self, jobs: Sequence[ChartJob]) -> dict[str, dict[str, bytes]]:
         """name -> format -> bytes, in job order; nothing when the formats are empty."""
@@ -253,6 +265,15 @@ class ChartRenderer:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def _pass_on[V](box: Future[V], job: Future[V]) -> None:
+    """Give `box` the outcome of `job`."""
+    error = job.exception() if not job.cancelled() else RuntimeError("cancelled with the report's workers")
+    if error is not None:
+        box.set_exception(error)
+    else:
+        box.set_result(job.result())
 
 
 class _Later:

@@ -64,14 +64,18 @@ def write_csv(
 
 
 @contextmanager
-def hand_over(loaded: LoadedScenario, renderer: ChartRenderer) -> Iterator[Deferred[Handoff] | None]:
+def hand_over(
+    loaded: LoadedScenario, renderer: ChartRenderer, workbook: bool = True
+) -> Iterator[Deferred[Handoff] | None]:
     """During the solve, give the scenario to `renderer`'s workers (None: it has none).
 
     The scenario is pickled on a thread once the solve first waits in HiGHS (`native.released`),
     on the core the solve leaves idle, and each worker unpickles it and builds its parameters
     there too, instead of after the solve, when the report waits for them; that thread then
-    hashes the inputs for the manifest. Pass the handoff to
-    `write_solve_report` within the block (the file lives until the block ends)."""
+    hashes the inputs for the manifest. With `workbook` (a report with documents), one worker
+    also begins report.xlsx with the input sheets (`solvejobs.BookAhead`). Pass the handoff to
+    `write_solve_report` within the block (the file lives until the block ends; a workbook
+    begun and not asked for is given up)."""
     if not renderer.parallel:
         yield None
         return
@@ -84,12 +88,15 @@ def hand_over(loaded: LoadedScenario, renderer: ChartRenderer) -> Iterator[Defer
         def send() -> Handoff:
             token, blob = sj.pack_scenario(loaded)
             where = stack.enter_context(staged(blob))
-            # one per worker, though a pool cannot address one: a worker that got both does the second
-            # at once, and the other unpickles with its first report job, as without a handoff
-            for _ in range(renderer.workers):
+            book = sj.BookAhead(renderer, token, where) if workbook else None
+            if book is not None:
+                stack.callback(book.close)
+            # one per other worker, though a pool cannot address one: a worker that got two does the
+            # second at once, and the other unpickles with its first report job, as without a handoff
+            for _ in range(renderer.workers - (book is not None)):
                 renderer.submit_soon(sj.scenario_job, token, where)
             loaded.resolved.sha256()  # the manifest's, on this core too (the workers already have theirs)
-            return sj.Handoff(token, where)
+            return sj.Handoff(token, where, book)
 
         handoff = Deferred(send, "guarantor-handoff")
         try:
@@ -154,14 +161,19 @@ def _write_solve(
     shared = report_fields(result, loaded, params, made)
     bundle = sj.Bundle(result, loaded, shared, renderer.formats, _image_format(renderer))
     with ExitStack() as stack:  # the workers' bundle file lives until every job is done
+        book = None
         if renderer.parallel:
-            token, blob = sj.pack(bundle, handoff.result() if handoff is not None else None)
+            sent = handoff.result() if handoff is not None else None
+            token, blob = sj.pack(bundle, sent)
             where: str | None = stack.enter_context(staged(blob))
             del blob
+            book = sent.workbook if sent is not None and documents else None
         else:
             token, where = f"here-{id(bundle)}", None
             sj.adopt(token, bundle)
-        _run_solve_jobs(token, where, bundle, made, params, parent, name, renderer, documents, meanwhile)
+        workbook = book.finish(token, where) if book is not None else None
+        jobs = (token, where, bundle, made, params, parent, name, renderer, documents, meanwhile)
+        _run_solve_jobs(*jobs, workbook)
     write_index(parent)
     return parent / name
 
@@ -177,8 +189,10 @@ def _run_solve_jobs(
     renderer: ChartRenderer,
     documents: bool,
     meanwhile: Callable[[], object] | None,
+    workbook: Callable[[], bytes] | None = None,
 ) -> None:
-    """Submit the report's jobs, then write what they return into the staged folder."""
+    """Submit the report's jobs, then write what they return into the staged folder (`workbook`:
+    report.xlsx on its way from the worker that began it during the solve)."""
     from guarantor.report import solvejobs as sj
     from guarantor.report.brief import CHARTS as BRIEF_CHARTS
     from guarantor.report.brief import to_html as brief_html
@@ -191,7 +205,7 @@ def _run_solve_jobs(
     # than the rest of one worker's share), a tenth of a second on the shipped scenarios. Then the
     # brief's charts and the documents; a worker draws the brief's PDF from the brief's charts once
     # they are back (drawing it here meant importing fpdf2 here too: ~0.4 s beside two busy workers).
-    if documents:
+    if documents and workbook is None:
         workbook = renderer.submit(sj.workbook_job, token, where)
     first = [n for n in names if n in BRIEF_CHARTS]
     charts = {n: renderer.submit(sj.chart_job, token, where, n) for n in first}
@@ -213,6 +227,7 @@ def _run_solve_jobs(
         rendered = {n: charts[n]() for n in names}
         inline = chart_files(rendered, folder)
         if documents:
+            assert workbook is not None
             write_bytes(folder / "report.xlsx", workbook())
             svgs = {n: files["svg"] for n, files in rendered.items() if "svg" in files}
             write_text(folder / "brief.html", brief_html(brief, svgs))

@@ -139,10 +139,24 @@ def solve_sheets(
     t: Mapping[str, pd.DataFrame],
     manifest: Mapping[str, Any],
 ) -> list[Sheet]:
-    """Every table of a solve report, one sheet each, then sources and the manifest."""
+    """Every sheet of a solve report in order: the answer's tables, the inputs, the manifest."""
+    return [*answer_sheets(result, loaded, params, t), *input_sheets(loaded), manifest_sheet(manifest)]
+
+
+def input_sheets(loaded: LoadedScenario) -> list[Sheet]:
+    """The scenario's inputs with their provenance, which need no answer (written during the solve)."""
+    from guarantor.report.inputs import scenario_figures, source_list, sourced_figures
+
+    figures = sourced_figures(loaded)
+    return source_sheets(loaded, scenario_figures(loaded), figures, source_list(loaded, figures))
+
+
+def answer_sheets(
+    result: Result, loaded: LoadedScenario, params: Params, t: Mapping[str, pd.DataFrame]
+) -> list[Sheet]:
+    """Every table of the answer, one sheet each, the summary first."""
     import pandas as pd
 
-    from guarantor.report.inputs import scenario_figures, source_list, sourced_figures
     from guarantor.report.tables import amount_kinds, capability_labels
 
     sheets = [_summary(solve_summary_rows(result, params, loaded))]
@@ -233,9 +247,6 @@ def solve_sheets(
         )
     if result.notes:
         sheets.append(Sheet("Notes", pd.DataFrame({"note": result.notes}), [Column("note", "note", T)]))
-    figures = sourced_figures(loaded)
-    sheets += source_sheets(loaded, scenario_figures(loaded), figures, source_list(loaded, figures))
-    sheets.append(manifest_sheet(manifest))
     return sheets
 
 

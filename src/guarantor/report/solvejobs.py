@@ -14,20 +14,24 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from guarantor.answer.results import Result
 from guarantor.gcpause import gc_paused, keep_for_good, thaw
 from guarantor.model.params import Params, build_params
-from guarantor.report.rendering import ChartJob
+from guarantor.report.rendering import ChartJob, ChartRenderer
 from guarantor.scenario.loading import LoadedScenario
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from multiprocessing.connection import Connection
+
     import pandas as pd
 
     from guarantor.report.brief import Brief
     from guarantor.report.markup import Document
+    from guarantor.report.xlsx import Book, Sheet
 
 SOLVE_CHARTS = ("troops", "funding", "shares", "coverage", "tiers")
 TIMELINE_CHARTS = ("troops_over_time", "funding_over_time", "us_tier_over_time")
@@ -62,10 +66,12 @@ _PREPARED: dict[str, Prepared] = {}
 
 @dataclass(frozen=True)
 class Handoff:
-    """The scenario, pickled to a file for the report workers before the solve (`scenario_job`)."""
+    """The scenario, pickled to a file for the report workers before the solve (`scenario_job`),
+    and report.xlsx if a worker began it then (`BookAhead`; it stays in this process)."""
 
     token: str
     where: str
+    workbook: BookAhead | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -91,14 +97,18 @@ def pack_scenario(loaded: LoadedScenario) -> tuple[str, bytes]:
 
 
 def scenario_job(token: str, where: str) -> None:
-    """Unpickle the scenario, build its parameters and the table of its sourced figures while the
-    command solves, on the core it leaves idle (at 1,600 contributors x 10 periods ~3 s a worker
-    that came after the solve)."""
+    """Unpickle the scenario, build its parameters, the table of its sourced figures and the
+    report's blocks that list its inputs while the command solves, on the core it leaves idle (at
+    1,600 contributors x 10 periods ~4 s a worker that came after the solve)."""
+    from guarantor.report.documents import sources_appendix
     from guarantor.report.inputs import sourced_figures
+    from guarantor.report.sources import located_inventory
 
     loaded, _ = _scenario(token, where)
     with gc_paused():
         sourced_figures(loaded)
+        sources_appendix(loaded)
+        located_inventory(loaded)
 
 
 def _scenario(token: str, where: str) -> tuple[LoadedScenario, Params]:
@@ -131,7 +141,8 @@ def pack(bundle: Bundle, handoff: Handoff | None = None) -> tuple[str, bytes]:
         result = replace(result, robustness=replace(result.robustness, search=None))
     sent: Bundle | _Sent = replace(bundle, result=result)
     if handoff is not None:
-        sent = _Sent(result, bundle.payload, bundle.formats, bundle.image_format, handoff)
+        ahead = replace(handoff, workbook=None)
+        sent = _Sent(result, bundle.payload, bundle.formats, bundle.image_format, ahead)
     blob = pickle.dumps(sent, protocol=pickle.HIGHEST_PROTOCOL)
     return hashlib.sha256(blob).hexdigest()[:16], blob
 
@@ -242,15 +253,92 @@ def report_chart_jobs(p: Prepared) -> list[ChartJob]:
 
 
 def workbook_job(token: str, where: str | None) -> bytes:
-    """report.xlsx."""
-    from guarantor.report.sheets import solve_sheets
-    from guarantor.report.xlsx import workbook_bytes
-
+    """report.xlsx, all at once (in process, or when no worker began it during the solve)."""
     p = prepared(token, where)
+    book, inputs = _begin_workbook(p.bundle.loaded)
+    return _finish_workbook(book, inputs, p)
+
+
+def workbook_ahead_job(token: str, where: str, answer: Connection) -> bytes | None:
+    """report.xlsx begun while the command solves, on the core it leaves idle: the input sheets
+    (every sourced figure: half the workbook at 1,600 contributors x 10 periods, ~2 s) first, then
+    it waits on `answer` for the report's bundle (token, where; `BookAhead.finish`) and writes the
+    rest. None: the command gave its report up (closed `answer`)."""
+    loaded, _ = _scenario(token, where)
+    book, inputs = _begin_workbook(loaded)
+    try:
+        with answer:
+            bundle_token, bundle_where = answer.recv()
+    except EOFError:  # the command gave its report up
+        book.discard()
+        return None
+    except BaseException:
+        book.discard()
+        raise
+    return _finish_workbook(book, inputs, prepared(bundle_token, bundle_where))
+
+
+def _begin_workbook(loaded: LoadedScenario) -> tuple[Book, list[Sheet]]:
+    from guarantor.report.sheets import input_sheets
+    from guarantor.report.xlsx import Book
+
+    book = Book()
+    try:
+        with gc_paused():  # a cell object per value: 600,000 at 1,600 contributors x 10 periods
+            inputs = input_sheets(loaded)
+            for sheet in inputs:
+                book.add(sheet)
+    except BaseException:
+        book.discard()
+        raise
+    return book, inputs
+
+
+def _finish_workbook(book: Book, inputs: list[Sheet], p: Prepared) -> bytes:
+    """The answer's sheets and the manifest, then the file: the answer first, inputs, manifest."""
+    from guarantor.report.sheets import answer_sheets
+    from guarantor.report.xlsx import manifest_sheet
+
     manifest = p.bundle.payload["manifest"]
-    with gc_paused():  # a cell object per value: 600,000 at 1,600 contributors x 10 periods
-        sheets = solve_sheets(p.bundle.result, p.bundle.loaded, p.params, p.tables, manifest)
-        return workbook_bytes(sheets, manifest["created_at"])
+    try:
+        with gc_paused():
+            answer = answer_sheets(p.bundle.result, p.bundle.loaded, p.params, p.tables)
+            last = manifest_sheet(manifest)
+            for sheet in (*answer, last):
+                book.add(sheet)
+            return book.close([*answer, *inputs, last], manifest["created_at"])
+    finally:
+        book.discard()
+
+
+class BookAhead:
+    """This process's end of `workbook_ahead_job`: the worker writes the input sheets while the
+    command solves and waits on a pipe (the one channel a pool's job can be handed: a pool
+    cannot address the worker that holds the half-written workbook) for the report's bundle."""
+
+    def __init__(self, renderer: ChartRenderer, token: str, where: str) -> None:
+        self._receive, self._send = renderer.context.Pipe(duplex=False)
+        self._made = renderer.submit_soon(workbook_ahead_job, token, where, self._receive)
+
+    def finish(self, token: str, where: str | None) -> Callable[[], bytes]:
+        """Hand the worker the report's bundle; the returned function waits for the file."""
+        self._send.send((token, where))
+        self._send.close()
+
+        def made() -> bytes:
+            try:
+                value = self._made()
+            finally:
+                self._receive.close()
+            if value is None:
+                raise RuntimeError("the workbook begun during the solve was given up")
+            return value
+
+        return made
+
+    def close(self) -> None:
+        """Give the workbook up if it was never sent for (its worker discards what it wrote)."""
+        self._send.close()
 
 
 def document_job(token: str, where: str | None, charts: tuple[str, ...]) -> tuple[Document, str, Brief]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from guarantor.answer.results import Decisions, Result
 from guarantor.model.params import Params
-from guarantor.report.inputs import figure_mappings
+from guarantor.report.inputs import figure_mappings, per_scenario
 from guarantor.report.markup import Heading, Paragraph, Table
 from guarantor.scenario.loading import LoadedScenario
 
@@ -103,6 +103,12 @@ def scenario_inventory(loaded: LoadedScenario) -> list[FigureRow]:
         return str(loaded.origin_of("model", *keys, "value"))
 
     return figure_inventory(loaded.resolved.read_only()["model"], origin, excluded)
+
+
+def located_inventory(loaded: LoadedScenario) -> list[FigureRow]:
+    """`scenario_inventory`, built once per scenario and process (a report worker builds it while
+    the command solves: ~0.7 s at 1,600 contributors, an origin lookup per figure)."""
+    return list(per_scenario("inventory", loaded, scenario_inventory))
 
 
 def with_swings(rows: list[FigureRow], swings: Mapping[str, float]) -> list[FigureRow]:

@@ -1,0 +1,122 @@
+"""report.xlsx begun while the command solves: sheets written in any order, filed in the order
+asked; a workbook given up leaves nothing behind (the one a worker began is compared with the
+one written after the solve in test_handoff)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+import tempfile
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+
+from guarantor.report import solvejobs as sj
+from guarantor.report.rendering import DOCUMENT_PRELOAD, chart_renderer
+from guarantor.report.reporting import hand_over
+from guarantor.report.shared import staged
+from guarantor.report.xlsx import Book, Column, Sheet
+from guarantor.scenario.loading import load_scenario
+
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*")
+
+
+def workbook_cells(path: Path) -> list[tuple[str, list[list[Any]]]]:
+    """Every sheet's cells in file order, timestamps blanked (the one thing that differs between runs)."""
+    book = openpyxl.load_workbook(path)
+    return [
+        (ws.title, [[STAMP.sub("T", v) if isinstance(v, str) else v for v in row] for row in ws.values])
+        for ws in book.worksheets
+    ]
+
+
+def _leftovers() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("guarantor-xlsx-*")}
+
+
+def test_sheets_written_in_any_order_are_filed_in_the_order_asked(tmp_path: Path) -> None:
+    rows = {"Alpha": 3, "Beta": 5, "Gamma": 1}
+    sheets = {
+        name: Sheet(name, pd.DataFrame({"id": [f"{name}{i}" for i in range(n)], "troops": range(n)}))
+        for name, n in rows.items()
+    }
+    sheets["Beta"] = Sheet(
+        "Beta", sheets["Beta"].table, [Column("id", "id", "text"), Column("troops", "troops")]
+    )
+    before = _leftovers()
+    book = Book()
+    for name in ("Gamma", "Alpha", "Beta"):  # written in another order than filed
+        book.add(sheets[name])
+    data = book.close([sheets["Alpha"], sheets["Beta"], sheets["Gamma"]], "2026-12-04T10:00:00+00:00")
+    assert _leftovers() == before  # the rows' temporary files went with the file
+    (tmp_path / "r.xlsx").write_bytes(data)
+    read = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert read.sheetnames == ["Alpha", "Beta", "Gamma"]
+    assert read.active.title == "Alpha"
+    for name, n in rows.items():
+        ws = read[name]
+        assert [list(r) for r in ws.values] == [["id", "troops"]] + [[f"{name}{i}", i] for i in range(n)]
+        assert ws.auto_filter.ref == f"A1:B{max(n, 1) + 1}"
+        assert ws.freeze_panes == "A2"
+    # each filter's defined name points at its own sheet by number, as Excel reads it
+    workbook_xml = zipfile.ZipFile(tmp_path / "r.xlsx").read("xl/workbook.xml").decode()
+    names = re.findall(
+        r'<definedName name="_xlnm._FilterDatabase" localSheetId="(\d)"[^>]*>([^!]+)!', workbook_xml
+    )
+    assert sorted((int(i), sheet.strip("'")) for i, sheet in names) == [
+        (0, "Alpha"),
+        (1, "Beta"),
+        (2, "Gamma"),
+    ]
+    assert 'tabSelected="1"' in zipfile.ZipFile(tmp_path / "r.xlsx").read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_closing_needs_every_sheet_once() -> None:
+    a, b = (Sheet(n, pd.DataFrame({"x": [1]})) for n in "ab")
+    book = Book()
+    book.add(a)
+    book.add(b)
+    for wrong in ([a], [a, a], [a, b, a]):
+        try:
+            book.close(wrong)
+        except ValueError:
+            continue
+        raise AssertionError(f"closed with {wrong}")
+    assert book.close([b, a])
+
+
+def test_a_fast_report_begins_no_workbook(mini_baseline: Path) -> None:
+    loaded = load_scenario(mini_baseline)
+    with (
+        chart_renderer((), workers=2, preload=DOCUMENT_PRELOAD) as renderer,
+        hand_over(loaded, renderer, workbook=False) as handoff,
+    ):
+        assert handoff is not None
+        assert handoff.result().workbook is None
+
+
+def test_a_workbook_given_up_is_discarded_and_frees_its_worker(mini_baseline: Path) -> None:
+    """The command closes the pipe (its report failed): the worker stops waiting, keeps no files."""
+    loaded = load_scenario(mini_baseline)
+    token, blob = sj.pack_scenario(loaded)
+    before = _leftovers()
+    with staged(blob) as where:
+        receive, send = multiprocessing.Pipe(duplex=False)
+        outcome: list[object] = []
+        job = threading.Thread(target=lambda: outcome.append(sj.workbook_ahead_job(token, where, receive)))
+        job.start()
+        send.close()
+        job.join(timeout=60)
+    assert outcome == [None] and receive.closed
+    assert _leftovers() == before
+    with chart_renderer((), workers=1, preload=DOCUMENT_PRELOAD) as renderer:
+        with hand_over(loaded, renderer) as handoff:
+            assert handoff is not None
+            book = handoff.result().workbook
+            assert book is not None
+        # the block gave it up: the one worker is free again for the next job
+        assert renderer.submit(sum, [1, 2])() == 3
