@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -158,3 +159,18 @@ def test_meanwhile_runs_once_while_the_workers_write(mini_baseline: Path, tmp_pa
                 result, loaded, final.parent, "run", renderer, meanwhile=partial(_note_exists, seen, final)
             )
         assert folder == final and seen == [False] and (folder / "report.md").exists()
+
+
+def test_an_answer_pickles_its_constraint_rows_as_columns(mini_baseline: Path) -> None:
+    """What a report worker gets back is the answer it was sent, row for row."""
+    from guarantor.answer.results import ConstraintReport
+
+    result = solve_scenario(load_scenario(mini_baseline))
+    assert len(result.constraints) > 10
+    state = result.__getstate__()["constraints"]
+    assert isinstance(state, tuple) and all(len(column) == len(result.constraints) for column in state)
+    back = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == result and back.binding == result.binding
+    assert all(type(c) is ConstraintReport for c in back.constraints)
+    empty = pickle.loads(pickle.dumps(replace(result, constraints=[])))
+    assert empty.constraints == [] and empty == replace(result, constraints=[])

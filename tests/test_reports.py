@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -270,6 +271,21 @@ def test_markup_escapes_and_aligns() -> None:
     assert "| x\\|y | 1 |" in md and "| --- | ---: |" in md
     html = to_html(doc, {})
     assert "&lt;script&gt;" in html and "<strong>b</strong>" in html and '<td class="num">1</td>' in html
+
+
+def test_a_table_rendered_ahead_renders_as_it_would_have(mini_baseline: Path) -> None:
+    """The inputs' appendix is rendered by a report worker during the solve (`markup.rendered`):
+    the HTML is the same, and Markdown still comes from its rows."""
+    from guarantor.report.documents import _sources_appendix, sources_appendix
+
+    loaded = load_scenario(mini_baseline)
+    ahead = Document("t", list(sources_appendix(loaded)))
+    plain = Document("t", list(_sources_appendix(loaded)))
+    plain = Document("t", [replace(b, html="") if isinstance(b, Table) else b for b in plain.blocks])
+    assert any(isinstance(b, Table) and b.html for b in ahead.blocks)
+    assert not any(isinstance(b, Table) and b.html for b in plain.blocks)
+    assert to_html(ahead, {}) == to_html(plain, {}) and to_markdown(ahead) == to_markdown(plain)
+    assert ahead == plain  # the rendering is not part of what the table is
 
 
 def test_fmt_cells() -> None:

@@ -16,7 +16,7 @@ from guarantor.answer.results import Result
 from guarantor.model.params import Params
 from guarantor.report.estimates import estimate_blocks
 from guarantor.report.inputs import per_scenario
-from guarantor.report.markup import Block, Bullets, Document, Heading, Image, Paragraph, Table
+from guarantor.report.markup import Block, Bullets, Document, Heading, Image, Paragraph, Table, rendered
 from guarantor.report.sources import evidence_blocks, located_inventory
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def _sources_appendix(loaded: LoadedScenario) -> tuple[Block, ...]:
     """A compact appendix: small print, one line per figure, each citation once (in Sources)."""
     doc = Document("appendix")
     _sources_section(doc, loaded)
-    return tuple(doc.blocks)
+    return tuple(rendered(b) if isinstance(b, Table) else b for b in doc.blocks)
 
 
 def _sources_section(doc: Document, loaded: LoadedScenario) -> None:

@@ -12,7 +12,7 @@ import base64
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,14 @@ class Table:
     caption: str = ""
     compact: bool = False
     """Small print for appendices (sources, manifest), so they take pages, not dozens."""
+    html: str = field(default="", compare=False, repr=False)
+    """Its HTML, rendered ahead (`rendered`), or empty."""
+
+
+def rendered(table: Table) -> Table:
+    """`table` carrying its HTML: the inputs' appendix (25,000 rows at 1,600 contributors) is
+    rendered by a report worker while the command solves, not by the command after."""
+    return replace(table, html=_html_block(table, {}))
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,8 @@ def _html_block(block: Block, images: Mapping[str, bytes]) -> str:
     if isinstance(block, Bullets):
         return "<ul>\n" + "\n".join(f"<li>{_inline(i)}</li>" for i in block.items) + "\n</ul>"
     if isinstance(block, Table):
+        if block.html:
+            return block.html
         cls = [' class="num"' if c in block.numeric else "" for c in block.columns]
         head = "".join(f"<th{k}>{_inline(c)}</th>" for c, k in zip(block.columns, cls, strict=True))
         cell = _breakable if block.compact else _inline
