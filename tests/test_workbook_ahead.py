@@ -17,7 +17,7 @@ import pandas as pd
 
 from guarantor.report import solvejobs as sj
 from guarantor.report.rendering import DOCUMENT_PRELOAD, chart_renderer
-from guarantor.report.reporting import hand_over
+from guarantor.report.reporting import hand_over, write_solve_report
 from guarantor.report.shared import staged
 from guarantor.report.xlsx import Book, Column, Sheet
 from guarantor.scenario.loading import load_scenario
@@ -120,3 +120,56 @@ def test_a_workbook_given_up_is_discarded_and_frees_its_worker(mini_baseline: Pa
             assert book is not None
         # the block gave it up: the one worker is free again for the next job
         assert renderer.submit(sum, [1, 2])() == 3
+
+
+def test_decided_is_called_once_with_the_final_decisions(mini_baseline: Path) -> None:
+    """`solve_scenario(decided=...)`: called with the decisions and metrics, before the
+    explanations; not at all when there is no plan."""
+    from guarantor.answer.assemble import solve_scenario
+
+    seen: list[tuple[object, object, int]] = []
+
+    def note(result: Any) -> None:
+        seen.append((result.decisions, result.metrics, len(result.constraints)))
+
+    result = solve_scenario(load_scenario(mini_baseline), decided=note)
+    assert len(seen) == 1
+    decisions, metrics, constraints = seen[0]
+    assert decisions is result.decisions and metrics is result.metrics
+    assert constraints == 0 < len(result.constraints)  # the explanations came after
+    seen.clear()
+    assert (
+        solve_scenario(load_scenario(Path("scenarios/infeasible_overreach.yaml")), decided=note).decisions
+        is None
+    )
+    assert seen == []
+
+
+def test_charts_and_sheets_started_once_the_decisions_are_final(mini_baseline: Path, tmp_path: Path) -> None:
+    """The command starts the charts, the CSV files and the workbook's decision sheets while it
+    explains and checks the answer (`decided_hook`): the report is the one written after, and a
+    report of another answer does not take them."""
+    from guarantor.answer.assemble import solve_scenario
+    from guarantor.report.reporting import decided_hook
+
+    loaded = load_scenario(mini_baseline)
+    with chart_renderer(("png",), workers=2) as renderer:
+        with hand_over(loaded, renderer) as handoff:
+            result = solve_scenario(loaded, decided=decided_hook(handoff, loaded, renderer))
+            assert handoff is not None
+            sent = handoff.result()
+            assert len(sent.early) == 1 and sent.early[0].decisions is result.decisions
+            troops = sent.early[0].charts["troops"]()["png"]
+            early = write_solve_report(result, loaded, tmp_path / "early", renderer=renderer, handoff=handoff)
+            other = solve_scenario(loaded)  # the same plan, another answer object: drawn anew
+            again = write_solve_report(other, loaded, tmp_path / "other", renderer=renderer, handoff=handoff)
+        plain = write_solve_report(result, loaded, tmp_path / "plain", renderer=renderer)
+    assert (early / "charts" / "troops.png").read_bytes() == troops
+    for folder in (early, again):
+        for file in sorted(plain.rglob("*")):
+            if file.suffix == ".png":
+                assert (folder / file.relative_to(plain)).read_bytes() == file.read_bytes(), file.name
+            elif file.suffix in (".csv", ".md"):
+                text = STAMP.sub("T", (folder / file.relative_to(plain)).read_text())
+                assert text == STAMP.sub("T", file.read_text()), file.name
+        assert workbook_cells(folder / "report.xlsx") == workbook_cells(plain / "report.xlsx")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from guarantor.answer.diagnosis import diagnose
 from guarantor.answer.explain import constraint_reports, objective_unit, reduced_costs
 from guarantor.answer.metrics import compute_metrics, decisions_from_values
@@ -28,6 +30,7 @@ def solve_scenario(
     items: str = "troops_payments",
     plans: int = 0,
     explain: bool = False,
+    decided: Callable[[Result], object] | None = None,
 ) -> Result:
     """Solve a loaded scenario and explain the answer (or diagnose its infeasibility).
 
@@ -36,7 +39,9 @@ def solve_scenario(
     the caller because it costs tens of re-solves). `slack`, `items` ("all" adds capabilities)
     and `plans` (maximally different plans to keep) serve `guarantor alternatives`. `explain`
     adds the "why this plan" claims, each confirmed by re-solving (`Result.explanations`), and
-    replaces every binding-constraint sentence by one a re-solve confirms.
+    replaces every binding-constraint sentence by one a re-solve confirms. `decided(result)` is
+    called once the decisions and metrics are final, before the explanations (`solve` starts its
+    report's charts there); it must not keep `result`, which is still being filled in.
     """
     options = options or options_for(loaded)
     with gc_paused():  # the model, PuLP's copy and the answer: long-lived, acyclic (`gcpause`)
@@ -44,7 +49,7 @@ def solve_scenario(
         raw = solve_formulation(f, options)
         if len(f.model.columns) >= TRIM_COLUMNS:  # HiGHS's model is gone: hand its pages back
             release_freed_memory()
-        result = explain_solution(f, raw, options)
+        result = explain_solution(f, raw, options, decided)
     if robustness and result.decisions is not None:
         from guarantor.answer.robustness import near_optimal
 
@@ -64,8 +69,11 @@ def solve_scenario(
     return result
 
 
-def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) -> Result:
-    """The `Result` of a solved formulation, however it was solved (standard or fast path)."""
+def explain_solution(
+    f: Formulation, raw: RawSolution, options: SolveOptions, decided: Callable[[Result], object] | None = None
+) -> Result:
+    """The `Result` of a solved formulation, however it was solved (standard or fast path);
+    `decided` as in `solve_scenario`."""
     scenario = f.params.scenario
     result = Result(
         scenario=scenario.name,
@@ -93,6 +101,8 @@ def explain_solution(f: Formulation, raw: RawSolution, options: SolveOptions) ->
     decisions = decisions_from_values(f, raw.values)
     result.decisions = decisions
     result.metrics = compute_metrics(f.params, decisions)
+    if decided is not None:
+        decided(result)
     duals, values = raw.row_duals, raw.values
     if not f.model.is_mip:
         result.duals_method = "lp"

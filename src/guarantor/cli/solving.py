@@ -94,7 +94,13 @@ def solve_many(
         from guarantor.answer.verify import verified
         from guarantor.api import options_for, solve_scenario
         from guarantor.gcpause import keep_for_good
-        from guarantor.report.reporting import PLAN_FOLDER, hand_over, run_folder_name, write_solve_report
+        from guarantor.report.reporting import (
+            PLAN_FOLDER,
+            decided_hook,
+            hand_over,
+            run_folder_name,
+            write_solve_report,
+        )
         from guarantor.report.summary import summary_parts
         from guarantor.scenario.loading import load_scenario
 
@@ -132,7 +138,8 @@ def solve_many(
             options = options_for(loaded, solver=solver, time_limit=time_limit, gap=gap)
             # the workers unpickle the scenario (and begin the workbook) while this solves
             with hand_over(loaded, renderer, report.documents) as handoff:
-                result = solve_scenario(loaded, options, robustness, explain=explain)
+                decided = decided_hook(handoff, loaded, renderer)  # charts start before the explanations
+                result = solve_scenario(loaded, options, robustness, explain=explain, decided=decided)
                 if STATE.get("chart_workers"):  # a command's own process: these live to its end, so
                     keep_for_good()  # no later collection need scan them (the solve left no garbage)
                 if check:

@@ -69,6 +69,13 @@ FIGURES = [
     Column("note", "note", T),
     Column("set_in", "set in (file:line)", T),
 ]
+REDUCED_COSTS = [
+    Column("contributor", "contributor id", T),
+    Column("capability", "capability", T),
+    Column("period", "period", T),
+    Column("reduced_cost", "reduced cost (objective units per unit)", "number"),
+    Column("explanation", "explanation", T),
+]
 SOURCES = [
     Column("key", "source key", T),
     Column("grade", "grade", T),
@@ -151,15 +158,17 @@ def input_sheets(loaded: LoadedScenario) -> list[Sheet]:
     return source_sheets(loaded, scenario_figures(loaded), figures, source_list(loaded, figures))
 
 
-def answer_sheets(
-    result: Result, loaded: LoadedScenario, params: Params, t: Mapping[str, pd.DataFrame]
-) -> list[Sheet]:
-    """Every table of the answer, one sheet each, the summary first."""
-    import pandas as pd
+Decided = tuple[list[Sheet], list[Sheet]]
+"""The sheets made from the decisions alone: those after the summary, those after the reduced costs."""
 
+
+def decision_sheets(result: Result, params: Params, t: Mapping[str, pd.DataFrame]) -> Decided:
+    """Who sends what and pays what, shares, coverage, the US tier, and the horizon's tables:
+    nothing in them needs the explanations, so a report worker writes them while the command
+    still explains and checks the answer (`solvejobs.workbook_ahead_job`)."""
     from guarantor.report.tables import amount_kinds, capability_labels
 
-    sheets = [_summary(solve_summary_rows(result, params, loaded))]
+    first: list[Sheet] = []
     labels, kinds = capability_labels(params), amount_kinds(params)
     capability_columns = [Column(k, f"{label} ({unit})", kinds[k]) for k, (label, unit) in labels.items()]
     if "allocations" in t:
@@ -170,9 +179,9 @@ def answer_sheets(
         ]
         if len(result.periods) > 1:
             head.append(Column("period", "period", T))
-        sheets.append(Sheet("Allocations", t["allocations"], head + capability_columns))
-        sheets.append(Sheet("Funding", t["funding"], FUNDING))
-        sheets.append(Sheet("Shares", t["shares"], SHARES, index="share of"))
+        first.append(Sheet("Allocations", t["allocations"], head + capability_columns))
+        first.append(Sheet("Funding", t["funding"], FUNDING))
+        first.append(Sheet("Shares", t["shares"], SHARES, index="share of"))
         for key, table in t.items():
             if key.startswith("coverage:"):
                 spec = [Column("label", "capability", T), Column("unit", "unit", T)] + [
@@ -187,25 +196,13 @@ def answer_sheets(
                         "provided",
                     )
                 ]
-                sheets.append(Sheet(f"Coverage {key.split(':', 1)[1]}", table, spec))
-        sheets.append(Sheet("US tiers", t["tiers"], TIERS))
-    binding = t.get("binding")
-    if binding is not None and len(binding):
-        sheets.append(Sheet("Binding constraints", binding, BINDING))
-    if result.reduced_costs:
-        rows = [vars(r) for r in result.reduced_costs]
-        spec = [
-            Column("contributor", "contributor id", T),
-            Column("capability", "capability", T),
-            Column("period", "period", T),
-            Column("reduced_cost", "reduced cost (objective units per unit)", "number"),
-            Column("explanation", "explanation", T),
-        ]
-        sheets.append(Sheet("Reduced costs", pd.DataFrame(rows), spec))
+                first.append(Sheet(f"Coverage {key.split(':', 1)[1]}", table, spec))
+        first.append(Sheet("US tiers", t["tiers"], TIERS))
+    later: list[Sheet] = []
     if "troops_by_period" in t:
         troops = t["troops_by_period"]
         unit = "troops"
-        sheets.append(
+        later.append(
             Sheet(
                 "Troops by period",
                 troops,
@@ -214,7 +211,7 @@ def answer_sheets(
             )
         )
         funding = t["funding_by_period"]
-        sheets.append(
+        later.append(
             Sheet(
                 "Funding by period",
                 funding,
@@ -225,7 +222,30 @@ def answer_sheets(
                 index="period",
             )
         )
-        sheets.append(Sheet("US role by period", t["us_tier_by_period"], None, index="period"))
+        later.append(Sheet("US role by period", t["us_tier_by_period"], None, index="period"))
+    return first, later
+
+
+def answer_sheets(
+    result: Result,
+    loaded: LoadedScenario,
+    params: Params,
+    t: Mapping[str, pd.DataFrame],
+    decided: Decided | None = None,
+) -> list[Sheet]:
+    """Every table of the answer, one sheet each, the summary first; `decided`: the
+    `decision_sheets`, when they were made already."""
+    import pandas as pd
+
+    first, later = decided if decided is not None else decision_sheets(result, params, t)
+    sheets = [_summary(solve_summary_rows(result, params, loaded)), *first]
+    binding = t.get("binding")
+    if binding is not None and len(binding):
+        sheets.append(Sheet("Binding constraints", binding, BINDING))
+    if result.reduced_costs:
+        rows = [vars(r) for r in result.reduced_costs]
+        sheets.append(Sheet("Reduced costs", pd.DataFrame(rows), REDUCED_COSTS))
+    sheets += later
     known = {
         "allocations",
         "deployments",

@@ -180,14 +180,18 @@ class Book:
         self._formats = {kind: self._book.add_format({"num_format": f}) for kind, f in FORMATS.items()}
         self._text = self._book.add_format({"text_wrap": False, "valign": "top"})
         self._taken: set[str] = set()
-        self._written: dict[int, Any] = {}
+        self._written: dict[int, tuple[Sheet, Any]] = {}  # by id: sheets hold tables, not hashable
         self._open = True
 
     def add(self, sheet: Sheet) -> None:
         """Write `sheet` now (named by Excel's rules, in the order sheets are added)."""
         ws = self._book.add_worksheet(sheet_name(sheet.name, self._taken))
         _write_sheet(ws, sheet, self._header, self._formats, self._text)
-        self._written[id(sheet)] = ws
+        self._written[id(sheet)] = (sheet, ws)
+
+    def __contains__(self, sheet: Sheet) -> bool:
+        """Whether `sheet` (this object) was added."""
+        return id(sheet) in self._written
 
     def close(self, order: Sequence[Sheet], created_at: str | None = None) -> bytes:
         """The file, its sheets in `order` (every sheet added, each once)."""
@@ -199,7 +203,7 @@ class Book:
                 created = dt.datetime.fromisoformat(created_at).replace(tzinfo=None)
         book = self._book
         book.set_properties({"title": "Guarantor report", "creator": "Guarantor", "created": created})
-        book.worksheets_objs[:] = [self._written[id(sheet)] for sheet in order]
+        book.worksheets_objs[:] = [self._written[id(sheet)][1] for sheet in order]
         for index, ws in enumerate(book.worksheets_objs):
             ws.index = index
         self._open = False
