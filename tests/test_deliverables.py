@@ -360,3 +360,22 @@ def test_a_list_of_records_is_rounded_as_each_record_alone(rows: list[Any], kind
     together = clean_tree(rows, kinds, kind)
     alone = [clean_tree(row, kinds, kind) for row in rows]  # a dict alone: the general path
     assert json.dumps(together) == json.dumps(alone)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(VALUES, VALUES, st.text(max_size=3)), max_size=8),
+    st.sampled_from(["number", "usd_m", "fraction", "count"]),
+)
+def test_records_cleaned_a_column_at_a_time_are_the_records_cleaned_whole(
+    rows: list[tuple[Any, Any, str]], kind: str
+) -> None:
+    """results.json's constraint records are cleaned as columns (`clean_columns`): the same
+    values, the same types, in the same key order as cleaning the list of records."""
+    from guarantor.report.numbers import clean_columns
+
+    keys = ("troops", "slack", "label")
+    kinds = {"troops": "count"}
+    columns = {key: [row[i] for row in rows] for i, key in enumerate(keys)}
+    records = [dict(zip(keys, row, strict=True)) for row in rows]
+    assert json.dumps(clean_columns(columns, kinds, kind)) == json.dumps(clean_tree(records, kinds, kind))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -308,6 +308,37 @@ def _records(rows: list[Any] | tuple[Any, ...], kinds: Mapping[str, str] | None,
                 tidy[key] = clean_tree(value, kinds, found[0])
         out.append(tidy)
     return out
+
+
+def clean_columns(
+    columns: Mapping[str, Sequence[Any]], kinds: Mapping[str, str] | None = None, kind: str = "number"
+) -> list[dict[str, Any]]:
+    """The records `clean_tree` makes of the rows of `columns` (key -> one value per row), cleaned a
+    column at a time: each key's rule found once, columns of text passed on whole (results.json's
+    72,800 constraint records at 1,600 contributors x 10 periods, on the command's critical path)."""
+    given = kinds or {}
+    cleaned: list[Sequence[Any]] = []
+    for key, values in columns.items():
+        if _PASSED.issuperset(map(type, values)):
+            cleaned.append(values)
+            continue
+        named = given.get(str(key)) or _key_kind(str(key), kind)
+        tidy = cleaner(named)
+        out: list[Any] = []
+        for value in values:
+            t = type(value)
+            if t is float:
+                out.append(tidy(value) if math.isfinite(value) else value)
+            elif t is str or t is int or t is bool or value is None:
+                out.append(value)
+            else:
+                out.append(clean_tree(value, kinds, named))
+        cleaned.append(out)
+    keys = list(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*cleaned, strict=True)]
+
+
+_PASSED = frozenset((str, int, bool, type(None)))
 
 
 @functools.lru_cache(maxsize=4096)

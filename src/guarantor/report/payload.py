@@ -87,7 +87,7 @@ def result_payload(
     """The JSON document a solve writes (keys documented in the README); `made`: its `manifest`;
     `fields`: its `report_fields`, when the report built them already (their cost basis and
     published estimates are taken as they are: ~1 s at 1,600 contributors x 10 periods)."""
-    from guarantor.report.numbers import clean, clean_tree
+    from guarantor.report.numbers import clean, clean_columns, clean_tree
     from guarantor.report.numbers import column_kind as clean_kind
     from guarantor.report.tables import amount_kinds
 
@@ -142,23 +142,27 @@ def result_payload(
     payload["published_estimates"] = (
         given["published_estimates"] if "published_estimates" in given else _estimates(loaded, result)
     )
-    payload["constraints"] = [
+    rows = result.constraints
+    by_key = _kinds_by_key(params, kinds)
+    prices = [clean(c.price, "price_usd" if c.price_unit.startswith("USD") else "number") for c in rows]
+    payload["constraints"] = clean_columns(  # cleaned here, a column at a time
         {
-            "name": c.name,
-            "family": c.family,
-            "label": c.label,
-            "origin": c.origin,
-            "binding": c.binding,
-            "activity": c.activity,
-            "slack": c.slack,
-            "shadow_price": c.shadow_price,
-            "unit": c.unit,
-            "price": clean(c.price, "price_usd" if c.price_unit.startswith("USD") else "number"),
-            "price_unit": c.price_unit,
-            "explanation": c.explanation,
-        }
-        for c in result.constraints
-    ]
+            "name": [c.name for c in rows],
+            "family": [c.family for c in rows],
+            "label": [c.label for c in rows],
+            "origin": [c.origin for c in rows],
+            "binding": [c.binding for c in rows],
+            "activity": [c.activity for c in rows],
+            "slack": [c.slack for c in rows],
+            "shadow_price": [c.shadow_price for c in rows],
+            "unit": [c.unit for c in rows],
+            "price": prices,
+            "price_unit": [c.price_unit for c in rows],
+            "explanation": [c.explanation for c in rows],
+        },
+        by_key,
+        clean_kind("constraints"),
+    )
     payload["reduced_costs"] = [
         {
             "contributor": r.contributor,
@@ -182,9 +186,8 @@ def result_payload(
     from guarantor.report.why import why_payload
 
     payload.update(why_payload(result))
-    by_key = _kinds_by_key(params, kinds)
     for k in list(payload):  # key by key: each raw part is freed as its cleaned copy replaces it
-        if k in given:  # cleaned by `report_fields`
+        if k in given or k == "constraints":  # cleaned by `report_fields`, or above
             continue
         payload[k] = clean_tree(payload[k], by_key, "number" if k == "decisions" else clean_kind(k))
     payload["manifest"] = made or manifest(loaded, result.options, result.solver, result.solver_version)
