@@ -168,6 +168,10 @@ def start_fork_server(preload: Sequence[str]) -> Any:
     return context
 
 
+Call = tuple[Callable[..., Any], tuple[Any, ...]]
+"""A module-level function and its arguments, for a worker."""
+
+
 class ChartRenderer:
     """Runs a report's jobs (charts above all) in process (`workers=0`) or on worker processes.
 
@@ -228,27 +232,34 @@ class ChartRenderer:
         so a background thread submits it once the workers exist. The returned function waits for
         its value (raising its error, or `RuntimeError` if the renderer closed first); nothing
         needs to ask."""
+        return self.submit_all_soon([(fn, args)])[0]
+
+    def submit_all_soon(
+        self, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]
+    ) -> list[Callable[[], Any]]:
+        """`submit_soon` for several calls, submitted in this order by one thread."""
         if self.workers <= 0:
-            return _Later(fn, args)
+            return [_Later(fn, args) for fn, args in calls]
         import threading
         from concurrent.futures import Future
 
-        box: Future[T] = Future()
+        boxes: list[Future[Any]] = [Future() for _ in calls]
 
         def later() -> None:
             self._forking.join()
             pool = self.pool
-            try:
-                if pool is None:
-                    raise RuntimeError("the report's workers were shut down")
-                job = pool.submit(fn, *args)
-            except RuntimeError as error:  # closed meanwhile
-                box.set_exception(error)
-                return
-            job.add_done_callback(partial(_pass_on, box))
+            for (fn, args), box in zip(calls, boxes, strict=True):
+                try:
+                    if pool is None:
+                        raise RuntimeError("the report's workers were shut down")
+                    job = pool.submit(fn, *args)
+                except RuntimeError as error:  # closed meanwhile
+                    box.set_exception(error)
+                    continue
+                job.add_done_callback(partial(_pass_on, box))
 
         threading.Thread(target=later, daemon=True).start()
-        return box.result
+        return [box.result for box in boxes]
 
     def render(self, jobs: Sequence[ChartJob]) -> dict[str, dict[str, bytes]]:
         """name -> format -> bytes, in job order; nothing when the formats are empty."""

@@ -129,8 +129,11 @@ def decided_hook(
         where = sent.files.enter_context(staged(blob))
         params = build_params(loaded.scenario)
         names = sj.chart_names(result, params) if renderer.formats else ()
-        charts = {n: renderer.submit(sj.chart_job, token, where, n) for n in names}
-        tables = renderer.submit(sj.csv_job, token, where)
+        # soon, not now: on a small model the workers may still be starting, and a submission
+        # would hold this process until they are
+        calls = [(sj.chart_job, (token, where, n)) for n in names] + [(sj.csv_job, (token, where))]
+        *drawn, tables = renderer.submit_all_soon(calls)
+        charts = dict(zip(names, drawn, strict=True))
         if sent.workbook is not None:
             sent.workbook.decided(token, where)
         sent.early.append(sj.Early(token, result.decisions, charts, tables))
