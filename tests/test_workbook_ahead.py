@@ -4,11 +4,13 @@ one written after the solve in test_handoff)."""
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import re
 import tempfile
 import threading
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -160,16 +162,24 @@ def test_charts_and_sheets_started_once_the_decisions_are_final(mini_baseline: P
             sent = handoff.result()
             assert len(sent.early) == 1 and sent.early[0].decisions is result.decisions
             troops = sent.early[0].charts["troops"]()["png"]
+            # another answer's report first: it takes the workbook begun, not the decisions sent ahead
+            other = replace(result, decisions=copy.deepcopy(result.decisions))
+            assert other.decisions is not None
+            key = next(k for k, v in sorted(other.decisions.amounts.items()) if v)
+            other.decisions.amounts[key] += 1
+            changed = write_solve_report(
+                other, loaded, tmp_path / "other", renderer=renderer, handoff=handoff
+            )
             early = write_solve_report(result, loaded, tmp_path / "early", renderer=renderer, handoff=handoff)
-            other = solve_scenario(loaded)  # the same plan, another answer object: drawn anew
-            again = write_solve_report(other, loaded, tmp_path / "other", renderer=renderer, handoff=handoff)
         plain = write_solve_report(result, loaded, tmp_path / "plain", renderer=renderer)
+        plain_other = write_solve_report(other, loaded, tmp_path / "plain-other", renderer=renderer)
     assert (early / "charts" / "troops.png").read_bytes() == troops
-    for folder in (early, again):
-        for file in sorted(plain.rglob("*")):
+    assert workbook_cells(changed / "report.xlsx") != workbook_cells(plain / "report.xlsx")
+    for folder, reference in ((early, plain), (changed, plain_other)):
+        for file in sorted(reference.rglob("*")):
             if file.suffix == ".png":
-                assert (folder / file.relative_to(plain)).read_bytes() == file.read_bytes(), file.name
+                assert (folder / file.relative_to(reference)).read_bytes() == file.read_bytes(), file.name
             elif file.suffix in (".csv", ".md"):
-                text = STAMP.sub("T", (folder / file.relative_to(plain)).read_text())
+                text = STAMP.sub("T", (folder / file.relative_to(reference)).read_text())
                 assert text == STAMP.sub("T", file.read_text()), file.name
-        assert workbook_cells(folder / "report.xlsx") == workbook_cells(plain / "report.xlsx")
+        assert workbook_cells(folder / "report.xlsx") == workbook_cells(reference / "report.xlsx")

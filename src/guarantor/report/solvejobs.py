@@ -61,6 +61,8 @@ class Prepared:
     params: Params
     tables: dict[str, pd.DataFrame]
     kinds: dict[str, str]
+    decided: str | None = None
+    """The token of the bundle sent ahead with these very decisions (`_Sent.decided`), if any."""
 
 
 _PREPARED: dict[str, Prepared] = {}
@@ -185,13 +187,14 @@ def prepared(token: str, where: str | None) -> Prepared:
             _forget(_PREPARED)
         with gc_paused():
             sent = pickle.loads(blob)
-            params, early = None, None
+            params, early, decided = None, None, None
             if isinstance(sent, _Sent):
                 loaded, params = _scenario(sent.handoff.token, sent.handoff.where)
-                early = _PREPARED.get(sent.decided) if sent.decided else None
+                decided = sent.decided
+                early = _PREPARED.get(decided) if decided else None
                 sent = Bundle(sent.result, loaded, sent.payload, sent.formats, sent.image_format)
             keep_for_good()  # the answer, like the scenario (before the tables, which may hold cycles)
-            _PREPARED[token] = _prepare(sent, params, early)
+            _PREPARED[token] = replace(_prepare(sent, params, early), decided=decided)
     return _PREPARED[token]
 
 
@@ -297,14 +300,14 @@ def workbook_ahead_job(token: str, where: str, answer: Connection) -> bytes | No
 
     loaded, _ = _scenario(token, where)
     book, inputs = _begin_workbook(loaded)
-    decided = None
+    decided, early_token = None, None
     try:
         with answer:
             while True:  # ("decided", ...) first if the decisions came ahead, then ("answer", ...)
                 kind, bundle_token, bundle_where = answer.recv()
                 if kind == "answer":
                     break
-                early = prepared(bundle_token, bundle_where)
+                early, early_token = prepared(bundle_token, bundle_where), bundle_token
                 with gc_paused():
                     decided = decision_sheets(early.bundle.result, early.params, early.tables)
                     for sheet in (*decided[0], *decided[1]):
@@ -315,7 +318,12 @@ def workbook_ahead_job(token: str, where: str, answer: Connection) -> bytes | No
     except BaseException:
         book.discard()
         raise
-    return _finish_workbook(book, inputs, prepared(bundle_token, bundle_where), decided)
+    whole = prepared(bundle_token, bundle_where)
+    if decided is not None and whole.decided != early_token:  # another answer's: begin again
+        book.discard()
+        book, inputs = _begin_workbook(loaded)
+        decided = None
+    return _finish_workbook(book, inputs, whole, decided)
 
 
 def _begin_workbook(loaded: LoadedScenario) -> tuple[Book, list[Sheet]]:
