@@ -21,6 +21,7 @@ from guarantor.report import solvejobs as sj
 from guarantor.report.rendering import DOCUMENT_PRELOAD, chart_renderer
 from guarantor.report.reporting import hand_over, write_solve_report
 from guarantor.report.shared import staged
+from guarantor.report.workbook import workbook_ahead_job
 from guarantor.report.xlsx import Book, Column, Sheet
 from guarantor.scenario.loading import load_scenario
 
@@ -109,7 +110,7 @@ def test_a_workbook_given_up_is_discarded_and_frees_its_worker(mini_baseline: Pa
     with staged(blob) as where:
         receive, send = multiprocessing.Pipe(duplex=False)
         outcome: list[object] = []
-        job = threading.Thread(target=lambda: outcome.append(sj.workbook_ahead_job(token, where, receive)))
+        job = threading.Thread(target=lambda: outcome.append(workbook_ahead_job(token, where, receive)))
         job.start()
         send.close()
         job.join(timeout=60)

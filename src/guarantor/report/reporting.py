@@ -73,7 +73,7 @@ def hand_over(
     on the core the solve leaves idle, and each worker unpickles it and builds its parameters
     there too, instead of after the solve, when the report waits for them; that thread then
     hashes the inputs for the manifest. With `workbook` (a report with documents), one worker
-    also begins report.xlsx with the input sheets (`solvejobs.BookAhead`). Pass the handoff to
+    also begins report.xlsx with the input sheets (`workbook.BookAhead`). Pass the handoff to
     `write_solve_report` within the block (the file lives until the block ends; a workbook
     begun and not asked for is given up)."""
     if not renderer.parallel:
@@ -82,13 +82,14 @@ def hand_over(
     from guarantor.native import Deferred
     from guarantor.report import solvejobs as sj
     from guarantor.report.shared import staged
+    from guarantor.report.workbook import BookAhead
 
     with ExitStack() as stack:
 
         def send() -> Handoff:
             token, blob = sj.pack_scenario(loaded)
             where = stack.enter_context(staged(blob))
-            book = sj.BookAhead(renderer, token, where) if workbook else None
+            book = BookAhead(renderer, token, where) if workbook else None
             if book is not None:
                 stack.callback(book.close)
             # one per other worker, though a pool cannot address one: a worker that got two does the
@@ -238,6 +239,7 @@ def _run_solve_jobs(
     from guarantor.report.brief import to_html as brief_html
     from guarantor.report.index import run_record
     from guarantor.report.markup import to_html
+    from guarantor.report.workbook import workbook_job
 
     result, loaded, formats = bundle.result, bundle.loaded, renderer.formats
     names = sj.chart_names(result, params) if formats else ()
@@ -246,7 +248,7 @@ def _run_solve_jobs(
     # brief's charts and the documents; a worker draws the brief's PDF from the brief's charts once
     # they are back (drawing it here meant importing fpdf2 here too: ~0.4 s beside two busy workers).
     if documents and workbook is None:
-        workbook = renderer.submit(sj.workbook_job, token, where)
+        workbook = renderer.submit(workbook_job, token, where)
     first = [n for n in names if n in BRIEF_CHARTS]
     charts = dict(early.charts) if early is not None else {}
     charts |= {n: renderer.submit(sj.chart_job, token, where, n) for n in first if n not in charts}

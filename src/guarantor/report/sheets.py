@@ -165,7 +165,7 @@ Decided = tuple[list[Sheet], list[Sheet]]
 def decision_sheets(result: Result, params: Params, t: Mapping[str, pd.DataFrame]) -> Decided:
     """Who sends what and pays what, shares, coverage, the US tier, and the horizon's tables:
     nothing in them needs the explanations, so a report worker writes them while the command
-    still explains and checks the answer (`solvejobs.workbook_ahead_job`)."""
+    still explains and checks the answer (`workbook.workbook_ahead_job`)."""
     from guarantor.report.tables import amount_kinds, capability_labels
 
     first: list[Sheet] = []

@@ -15,25 +15,22 @@ from __future__ import annotations
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from guarantor.answer.results import Result
 from guarantor.gcpause import gc_paused, keep_for_good, thaw
 from guarantor.model.params import Params, build_params
-from guarantor.report.rendering import ChartJob, ChartRenderer
+from guarantor.report.rendering import ChartJob
 from guarantor.scenario.loading import LoadedScenario
 
 if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import ExitStack
-    from multiprocessing.connection import Connection
 
     import pandas as pd
 
     from guarantor.report.brief import Brief
     from guarantor.report.markup import Document
-    from guarantor.report.sheets import Decided
-    from guarantor.report.xlsx import Book, Sheet
 
 SOLVE_CHARTS = ("troops", "funding", "shares", "coverage", "tiers")
 TIMELINE_CHARTS = ("troops_over_time", "funding_over_time", "us_tier_over_time")
@@ -68,14 +65,25 @@ class Prepared:
 _PREPARED: dict[str, Prepared] = {}
 
 
+class WorkbookAhead(Protocol):
+    """report.xlsx begun on a worker during the solve, as the command holds it
+    (`workbook.BookAhead`)."""
+
+    def decided(self, token: str, where: str) -> None: ...
+
+    def finish(self, token: str, where: str | None) -> Callable[[], bytes] | None: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Handoff:
     """The scenario, pickled to a file for the report workers before the solve (`scenario_job`),
-    and report.xlsx if a worker began it then (`BookAhead`; it stays in this process)."""
+    and report.xlsx if a worker began it then (it stays in this process)."""
 
     token: str
     where: str
-    workbook: BookAhead | None = field(default=None, compare=False, repr=False)
+    workbook: WorkbookAhead | None = field(default=None, compare=False, repr=False)
     early: list[Early] = field(default_factory=list, compare=False, repr=False)
     """The jobs started once the decisions were final (`reporting.decided_hook`; at most one)."""
     files: ExitStack | None = field(default=None, compare=False, repr=False)
@@ -125,14 +133,15 @@ def scenario_job(token: str, where: str) -> None:
     from guarantor.report.inputs import sourced_figures
     from guarantor.report.sources import located_inventory
 
-    loaded, _ = _scenario(token, where)
+    loaded, _ = held_scenario(token, where)
     with gc_paused():
         sourced_figures(loaded)
         sources_appendix(loaded)
         located_inventory(loaded)
 
 
-def _scenario(token: str, where: str) -> tuple[LoadedScenario, Params]:
+def held_scenario(token: str, where: str) -> tuple[LoadedScenario, Params]:
+    """The scenario a worker was handed (`pack_scenario`), unpickled once, with its parameters."""
     if token not in _SCENARIOS:
         from guarantor.report.shared import read_once
 
@@ -189,7 +198,7 @@ def prepared(token: str, where: str | None) -> Prepared:
             sent = pickle.loads(blob)
             params, early, decided = None, None, None
             if isinstance(sent, _Sent):
-                loaded, params = _scenario(sent.handoff.token, sent.handoff.where)
+                loaded, params = held_scenario(sent.handoff.token, sent.handoff.where)
                 decided = sent.decided
                 early = _PREPARED.get(decided) if decided else None
                 sent = Bundle(sent.result, loaded, sent.payload, sent.formats, sent.image_format)
@@ -282,121 +291,6 @@ def report_chart_jobs(p: Prepared) -> list[ChartJob]:
 
         jobs += timeline_jobs(p.tables, p.params)
     return jobs
-
-
-def workbook_job(token: str, where: str | None) -> bytes:
-    """report.xlsx, all at once (in process, or when no worker began it during the solve)."""
-    p = prepared(token, where)
-    book, inputs = _begin_workbook(p.bundle.loaded)
-    return _finish_workbook(book, inputs, p)
-
-
-def workbook_ahead_job(token: str, where: str, answer: Connection) -> bytes | None:
-    """report.xlsx begun while the command solves, on the core it leaves idle: the input sheets
-    (every sourced figure: half the workbook at 1,600 contributors x 10 periods, ~2 s) first, then
-    it waits on `answer` for the report's bundle (token, where; `BookAhead.finish`) and writes the
-    rest. None: the command gave its report up (closed `answer`)."""
-    from guarantor.report.sheets import decision_sheets
-
-    loaded, _ = _scenario(token, where)
-    book, inputs = _begin_workbook(loaded)
-    decided, early_token = None, None
-    try:
-        with answer:
-            while True:  # ("decided", ...) first if the decisions came ahead, then ("answer", ...)
-                kind, bundle_token, bundle_where = answer.recv()
-                if kind == "answer":
-                    break
-                early, early_token = prepared(bundle_token, bundle_where), bundle_token
-                with gc_paused():
-                    decided = decision_sheets(early.bundle.result, early.params, early.tables)
-                    for sheet in (*decided[0], *decided[1]):
-                        book.add(sheet)
-    except EOFError:  # the command gave its report up
-        book.discard()
-        return None
-    except BaseException:
-        book.discard()
-        raise
-    whole = prepared(bundle_token, bundle_where)
-    if decided is not None and whole.decided != early_token:  # another answer's: begin again
-        book.discard()
-        book, inputs = _begin_workbook(loaded)
-        decided = None
-    return _finish_workbook(book, inputs, whole, decided)
-
-
-def _begin_workbook(loaded: LoadedScenario) -> tuple[Book, list[Sheet]]:
-    from guarantor.report.sheets import input_sheets
-    from guarantor.report.xlsx import Book
-
-    book = Book()
-    try:
-        with gc_paused():  # a cell object per value: 600,000 at 1,600 contributors x 10 periods
-            inputs = input_sheets(loaded)
-            for sheet in inputs:
-                book.add(sheet)
-    except BaseException:
-        book.discard()
-        raise
-    return book, inputs
-
-
-def _finish_workbook(book: Book, inputs: list[Sheet], p: Prepared, decided: Decided | None = None) -> bytes:
-    """The answer's sheets and the manifest, then the file: the answer first, inputs, manifest
-    (`decided`: the decisions' sheets, written already)."""
-    from guarantor.report.sheets import answer_sheets
-    from guarantor.report.xlsx import manifest_sheet
-
-    manifest = p.bundle.payload["manifest"]
-    try:
-        with gc_paused():
-            answer = answer_sheets(p.bundle.result, p.bundle.loaded, p.params, p.tables, decided)
-            last = manifest_sheet(manifest)
-            for sheet in (*answer, last):
-                if sheet not in book:
-                    book.add(sheet)
-            return book.close([*answer, *inputs, last], manifest["created_at"])
-    finally:
-        book.discard()
-
-
-class BookAhead:
-    """This process's end of `workbook_ahead_job`: the worker writes the input sheets while the
-    command solves and waits on a pipe (the one channel a pool's job can be handed: a pool
-    cannot address the worker that holds the half-written workbook) for the report's bundle."""
-
-    def __init__(self, renderer: ChartRenderer, token: str, where: str) -> None:
-        self._receive, self._send = renderer.context.Pipe(duplex=False)
-        self._made = renderer.submit_soon(workbook_ahead_job, token, where, self._receive)
-
-    def decided(self, token: str, where: str) -> None:
-        """Hand the worker a bundle of the decisions (`Early`): it writes their sheets meanwhile."""
-        if not self._send.closed:
-            self._send.send(("decided", token, where))
-
-    def finish(self, token: str, where: str | None) -> Callable[[], bytes] | None:
-        """Hand the worker the report's bundle; the returned function waits for the file (None:
-        the workbook went to an earlier report or was given up)."""
-        if self._send.closed:
-            return None
-        self._send.send(("answer", token, where))
-        self._send.close()
-
-        def made() -> bytes:
-            try:
-                value = self._made()
-            finally:
-                self._receive.close()
-            if value is None:
-                raise RuntimeError("the workbook begun during the solve was given up")
-            return value
-
-        return made
-
-    def close(self) -> None:
-        """Give the workbook up if it was never sent for (its worker discards what it wrote)."""
-        self._send.close()
 
 
 def document_job(token: str, where: str | None, charts: tuple[str, ...]) -> tuple[Document, str, Brief]:

@@ -14,4 +14,5 @@ import guarantor.report.sheets
 import guarantor.report.solvejobs
 import guarantor.report.tables
 import guarantor.report.timeline
+import guarantor.report.workbook
 import guarantor.report.xlsx  # noqa: F401

@@ -158,7 +158,7 @@ class Book:
     """A workbook written a sheet at a time, in any order, and closed with its sheets in the order
     asked: at scale the input-only sheets (every sourced figure of the model: half the cells at
     1,600 contributors x 10 periods) are written while the command is still solving, before the
-    answer's sheets that come first (`solvejobs.workbook_begin_job`).
+    answer's sheets that come first (`workbook.workbook_ahead_job`).
 
     XlsxWriter's constant-memory mode: each row's XML is made as the row is written, into a
     temporary file of the sheet's own (strings inline, rows in order), so `close` only zips.
