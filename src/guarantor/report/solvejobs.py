@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from guarantor.answer.results import Result
+from guarantor.answer.results import Decisions, Result
 from guarantor.gcpause import gc_paused, keep_for_good, thaw
 from guarantor.model.params import Params, build_params
 from guarantor.report.rendering import ChartJob
@@ -96,7 +96,7 @@ class Early:
     the charts and the CSV files, from a bundle of the answer as it stood (`decisions`)."""
 
     token: str
-    decisions: Any
+    decisions: Decisions
     charts: dict[str, Callable[[], dict[str, bytes]]]
     tables: Callable[[], dict[str, str]]
 

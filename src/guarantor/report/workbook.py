@@ -34,9 +34,10 @@ def workbook_job(token: str, where: str | None) -> bytes:
 
 def workbook_ahead_job(token: str, where: str, answer: Connection) -> bytes | None:
     """report.xlsx begun while the command solves, on the core it leaves idle: the input sheets
-    (every sourced figure: half the workbook at 1,600 contributors x 10 periods, ~2 s) first, then
-    it waits on `answer` for the report's bundle (token, where; `BookAhead.finish`) and writes the
-    rest. None: the command gave its report up (closed `answer`)."""
+    (every sourced figure: half the workbook at 1,600 contributors x 10 periods, ~2 s) first; then
+    it waits on `answer` for a bundle of the decisions (`BookAhead.decided`), whose sheets it
+    writes, and for the report's bundle (`BookAhead.finish`), and writes the rest. None: the
+    command gave its report up (closed `answer`)."""
     from guarantor.report.sheets import decision_sheets
 
     loaded, _ = held_scenario(token, where)
@@ -105,7 +106,7 @@ def _finish_workbook(book: Book, inputs: list[Sheet], p: Prepared, decided: Deci
 class BookAhead:
     """This process's end of `workbook_ahead_job`: the worker writes the input sheets while the
     command solves and waits on a pipe (the one channel a pool's job can be handed: a pool
-    cannot address the worker that holds the half-written workbook) for the report's bundle."""
+    cannot address the worker that holds the half-written workbook) for the report's bundles."""
 
     def __init__(self, renderer: ChartRenderer, token: str, where: str) -> None:
         self._receive, self._send = renderer.context.Pipe(duplex=False)

@@ -222,6 +222,10 @@ class Book:
         self._files.cleanup()
 
 
+Cells = list[tuple[Any, Any, Any] | None]
+"""A column's cells as (write method, value, format), None where blank."""
+
+
 def _write_sheet(ws: Any, sheet: Sheet, header: Any, formats: dict[str, Any], text: Any) -> None:
     """Header, then the rows in order (constant-memory mode keeps only the current row)."""
     table = sheet.table.reset_index() if sheet.index else sheet.table
@@ -236,7 +240,7 @@ def _write_sheet(ws: Any, sheet: Sheet, header: Any, formats: dict[str, Any], te
     widths = [len(c.header) for c in columns]
     for j, column in enumerate(columns):
         ws.write_string(0, j, column.header, header)
-    cells: list[list[tuple[Any, Any, Any] | None]] = []
+    cells: list[Cells] = []
     for j, column in enumerate(columns):
         series = table[column.key]
         if column.kind != "text" and _numeric(series):
@@ -255,10 +259,6 @@ def _write_sheet(ws: Any, sheet: Sheet, header: Any, formats: dict[str, Any], te
     ws.freeze_panes(1, 1 if sheet.index else 0)
     if columns:
         ws.autofilter(0, 0, max(len(table), 1), len(columns) - 1)
-
-
-Cells = list[tuple[Any, Any, Any] | None]
-"""A column's cells as (write method, value, format), None where blank."""
 
 
 def _mixed_cells(
