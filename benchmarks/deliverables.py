@@ -34,6 +34,7 @@ def main() -> None:
 
     from guarantor.api import solve_scenario
     from guarantor.report import brief, index, reporting, solvejobs, xlsx
+    from guarantor.report import workbook as workbook_jobs
     from guarantor.scenario.loading import load_scenario
 
     loaded = load_scenario(BASELINE)
@@ -48,7 +49,7 @@ def main() -> None:
                     reporting.write_solve_report(result, loaded, Path(tmp) / f"{mode}{i}")
                 else:
                     with (
-                        mock.patch.object(solvejobs, "workbook_job", lambda *a, **k: b""),
+                        mock.patch.object(workbook_jobs, "workbook_job", lambda *a, **k: b""),
                         mock.patch.object(solvejobs, "pdf_job", lambda *a, **k: b""),
                         mock.patch.object(brief, "to_html", lambda *a, **k: ""),
                         mock.patch.object(index, "write_index", lambda *a, **k: None),

@@ -105,6 +105,7 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
     assemble.formulate = counting
     from guarantor.answer import robustness, whyplan
     from guarantor.report import brief, solvejobs
+    from guarantor.report import workbook as workbook_jobs
 
     timed = (
         (solving, "hand_to_highs", "handover"),  # PuLP's problem, and its build of HiGHS's model
@@ -120,7 +121,7 @@ def measure(path: Path, charts: str) -> dict[str, Any]:
         (solvejobs, "chart_job", "charts"),
         (reporting, "chart_files", "charts"),
         (solvejobs, "document_job", "documents"),
-        (solvejobs, "workbook_job", "documents"),
+        (workbook_jobs, "workbook_job", "documents"),
         (solvejobs, "pdf_job", "documents"),
         (markup, "to_html", "documents"),
         (brief, "to_html", "documents"),

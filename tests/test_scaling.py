@@ -379,3 +379,28 @@ def test_loading_solving_and_unpickling_leave_no_cyclic_garbage(
         copy_ = pickle.loads(blob)
         assert gc.collect() == 0
         del copy_
+
+
+def test_the_scale_benchmark_times_every_part_it_names(tmp_path: Path) -> None:
+    """`benchmarks/scale.py` wraps library functions by name to time each part; a function that
+    moved (the workbook job did, to `report/workbook.py`) must break this test, not the benchmark.
+    Run in a fresh process, as the benchmark runs each size (its wrappers stay in that process)."""
+    import json
+    import subprocess
+
+    scenario = write_scaled(tmp_path, 50, 4, 2)
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import scale; from pathlib import Path; "
+        "print(json.dumps(scale.measure(Path(sys.argv[2]), 'png')['times']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "benchmarks"), str(scenario)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    for part in ("load", "build", "handover", "solve", "explain", "check", "tables", "charts", "documents"):
+        assert times.get(part, 0.0) > 0.0, (part, times)
