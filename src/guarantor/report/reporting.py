@@ -243,10 +243,11 @@ def _run_solve_jobs(
 
     result, loaded, formats = bundle.result, bundle.loaded, renderer.formats
     names = sj.chart_names(result, params) if formats else ()
-    # The workbook first: the longest job at scale (5-10 s at 1,600 contributors x 10 periods, longer
-    # than the rest of one worker's share), a tenth of a second on the shipped scenarios. Then the
-    # brief's charts and the documents; a worker draws the brief's PDF from the brief's charts once
-    # they are back (drawing it here meant importing fpdf2 here too: ~0.4 s beside two busy workers).
+    # The workbook first, unless a worker began it during the solve: the longest job at scale (5-10 s
+    # at 1,600 contributors x 10 periods written at once), a tenth of a second on the shipped
+    # scenarios. Then the brief's charts and the documents; a worker draws the brief's PDF from the
+    # brief's charts once they are back (drawing it here meant importing fpdf2 here too: ~0.4 s
+    # beside two busy workers).
     if documents and workbook is None:
         workbook = renderer.submit(workbook_job, token, where)
     first = [n for n in names if n in BRIEF_CHARTS]
